@@ -1,0 +1,304 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/ed25519"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/civickiosk/kiosk/data"
+	"github.com/google/uuid"
+)
+
+// SettingDevice is the setting key of this kiosk's device id.
+const SettingDevice = "device_id"
+
+// DeviceID returns this kiosk's device id, a UUID made on first use.
+func (s *Store) DeviceID(ctx context.Context) (string, error) {
+	id, err := s.Setting(ctx, SettingDevice, "")
+	if err != nil || id != "" {
+		return id, err
+	}
+	id = uuid.NewString()
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO NOTHING`, SettingDevice, id)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return s.Setting(ctx, SettingDevice, "")
+}
+
+// OwnKey returns this kiosk's signing key (id and Ed25519 private key);
+// found is false when the kiosk has none yet.
+func (s *Store) OwnKey(ctx context.Context) (id uint32, priv ed25519.PrivateKey, found bool, err error) {
+	var b []byte
+	err = s.r.QueryRowContext(ctx, `SELECT key_id, private FROM keys WHERE private IS NOT NULL
+		ORDER BY created_ms DESC LIMIT 1`).Scan(&id, &b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, false, nil
+	}
+	return id, ed25519.PrivateKey(b), err == nil, err
+}
+
+// AddKey stores a signing key: this kiosk's own (priv non-nil) or another
+// kiosk's public key. An existing key id is left as it is.
+func (s *Store) AddKey(ctx context.Context, id uint32, pub ed25519.PublicKey, priv ed25519.PrivateKey, siteID string, nowMS int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var p any
+		if priv != nil {
+			p = []byte(priv)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO keys(key_id, public, private, site_id, created_ms)
+			VALUES(?, ?, ?, ?, ?) ON CONFLICT(key_id) DO NOTHING`, id, []byte(pub), p, siteID, nowMS)
+		return err
+	})
+}
+
+// PublicKey returns the Ed25519 public key with the given id; found is false
+// for an unknown key.
+func (s *Store) PublicKey(ctx context.Context, id uint32) (pub ed25519.PublicKey, found bool, err error) {
+	var b []byte
+	err = s.r.QueryRowContext(ctx, `SELECT public FROM keys WHERE key_id = ?`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	return b, err == nil, err
+}
+
+const visitorCols = `id, coalesce(phone, ''), name, community_id, created_ms`
+
+func visitorDest(v *data.Visitor) []any {
+	return []any{&v.ID, &v.Phone, &v.Name, &v.CommunityID, &v.CreatedMS}
+}
+
+// VisitorByPhone returns the visitor with the normalised 11-digit phone, or
+// an error wrapping data.ErrNotFound.
+func (s *Store) VisitorByPhone(ctx context.Context, phone string) (data.Visitor, error) {
+	var v data.Visitor
+	err := s.r.QueryRowContext(ctx, `SELECT `+visitorCols+` FROM visitors WHERE phone = ?`, phone).Scan(visitorDest(&v)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, fmt.Errorf("visitor: %w", data.ErrNotFound)
+	}
+	return v, err
+}
+
+// Visitor returns the visitor with the given id, or an error wrapping
+// data.ErrNotFound.
+func (s *Store) Visitor(ctx context.Context, id string) (data.Visitor, error) {
+	var v data.Visitor
+	err := s.r.QueryRowContext(ctx, `SELECT `+visitorCols+` FROM visitors WHERE id = ?`, id).Scan(visitorDest(&v)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, fmt.Errorf("visitor %q: %w", id, data.ErrNotFound)
+	}
+	return v, err
+}
+
+// Register returns the visitor with v.Phone, creating it from v (with a new
+// id) when the phone is new; created says which. An existing visitor's
+// community and name are updated when v gives them.
+func (s *Store) Register(ctx context.Context, v data.Visitor) (out data.Visitor, created bool, err error) {
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT `+visitorCols+` FROM visitors WHERE phone = ?`, v.Phone).Scan(visitorDest(&out)...)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			out = v
+			out.ID = uuid.Must(uuid.NewV7()).String()
+			created = true
+			_, err = tx.ExecContext(ctx, `INSERT INTO visitors(id, phone, name, community_id, created_ms)
+				VALUES(?, ?, ?, ?, ?)`, out.ID, out.Phone, out.Name, out.CommunityID, out.CreatedMS)
+			return err
+		case err != nil:
+			return err
+		}
+		if v.CommunityID != "" {
+			out.CommunityID = v.CommunityID
+		}
+		if v.Name != "" {
+			out.Name = v.Name
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE visitors SET name = ?, community_id = ? WHERE id = ?`,
+			out.Name, out.CommunityID, out.ID)
+		return err
+	})
+	return out, created, err
+}
+
+// ActivePass returns the visitor's newest unrevoked pass and its issue time
+// (UTC ms); found is false when the visitor has none.
+func (s *Store) ActivePass(ctx context.Context, visitorID string) (ref data.PassRef, issuedMS int64, found bool, err error) {
+	err = s.r.QueryRowContext(ctx, `SELECT key_id, no, issued_ms FROM passes
+		WHERE visitor_id = ? AND revoked_ms = 0 ORDER BY issued_ms DESC, no DESC LIMIT 1`, visitorID).
+		Scan(&ref.KeyID, &ref.No, &issuedMS)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ref, 0, false, nil
+	}
+	return ref, issuedMS, err == nil, err
+}
+
+// IssuePass records a new pass for the visitor under key keyID, numbered one
+// past the key's highest pass, and revokes the visitor's earlier passes (a
+// re-issue replaces a lost card). It returns the new pass's reference.
+func (s *Store) IssuePass(ctx context.Context, visitorID string, keyID uint32, nowMS int64) (data.PassRef, error) {
+	ref := data.PassRef{KeyID: keyID}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(no), 0) + 1 FROM passes WHERE key_id = ?`, keyID).Scan(&ref.No); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE passes SET revoked_ms = ? WHERE visitor_id = ? AND revoked_ms = 0`, nowMS, visitorID); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO passes(key_id, no, visitor_id, issued_ms) VALUES(?, ?, ?, ?)`,
+			ref.KeyID, ref.No, visitorID, nowMS)
+		return err
+	})
+	return ref, err
+}
+
+// RevokePass marks a pass revoked at nowMS (a lost card). A pass this kiosk
+// has never seen is recorded as revoked so its code is refused here too.
+func (s *Store) RevokePass(ctx context.Context, ref data.PassRef, nowMS int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO passes(key_id, no, issued_ms, revoked_ms) VALUES(?, ?, 0, ?)
+			ON CONFLICT(key_id, no) DO UPDATE SET revoked_ms = excluded.revoked_ms WHERE revoked_ms = 0`,
+			ref.KeyID, ref.No, nowMS)
+		return err
+	})
+}
+
+// PassHolder returns the visitor holding the pass (empty ID when the pass is
+// not known here) and whether the pass is revoked.
+func (s *Store) PassHolder(ctx context.Context, ref data.PassRef) (v data.Visitor, revoked bool, err error) {
+	var visitorID string
+	var revokedMS int64
+	err = s.r.QueryRowContext(ctx, `SELECT coalesce(visitor_id, ''), revoked_ms FROM passes WHERE key_id = ? AND no = ?`,
+		ref.KeyID, ref.No).Scan(&visitorID, &revokedMS)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, false, nil
+	}
+	if err != nil || visitorID == "" {
+		return v, revokedMS != 0, err
+	}
+	v, err = s.Visitor(ctx, visitorID)
+	return v, revokedMS != 0, err
+}
+
+// Subject is the key under which a person's records are matched: the visitor
+// id when the visitor is known here, otherwise "pass:KEYID:NO".
+func Subject(visitorID string, ref data.PassRef) string {
+	if visitorID != "" {
+		return visitorID
+	}
+	return fmt.Sprintf("pass:%d:%d", ref.KeyID, ref.No)
+}
+
+const checkinCols = `id, visitor_id, pass_key_id, pass_no, event_id, session_start_ms, direction, method,
+	device_id, wall_ms, run_id, run_ms, verified, outcome, reason, staff, backfilled`
+
+func checkinDest(c *data.CheckIn) []any {
+	return []any{&c.ID, &c.VisitorID, &c.Pass.KeyID, &c.Pass.No, &c.EventID, &c.SessionStartMS, &c.Direction,
+		&c.Method, &c.DeviceID, &c.WallMS, &c.RunID, &c.RunMS, &c.Verified, &c.Outcome, &c.Reason, &c.Staff, &c.Backfilled}
+}
+
+func insertCheckIn(ctx context.Context, tx *sql.Tx, c data.CheckIn) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO checkins(subject, `+checkinCols+`)
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		Subject(c.VisitorID, c.Pass), c.ID, c.VisitorID, c.Pass.KeyID, c.Pass.No, c.EventID, c.SessionStartMS,
+		c.Direction, c.Method, c.DeviceID, c.WallMS, c.RunID, c.RunMS, c.Verified, c.Outcome, c.Reason,
+		c.Staff, c.Backfilled)
+	return err
+}
+
+// AppendCheckIn stores one record as it is (refused scans, staff entries).
+// It is durable when AppendCheckIn returns nil.
+func (s *Store) AppendCheckIn(ctx context.Context, c data.CheckIn) error {
+	return s.write(ctx, func(tx *sql.Tx) error { return insertCheckIn(ctx, tx, c) })
+}
+
+// RecordScan decides and stores a scan atomically. In one immediate
+// transaction it loads the subject's latest accepted record for the session
+// (nil if none), calls decide with it, and stores the record decide returns
+// (none when it returns nil). The stored record is durable (synchronous=FULL)
+// when RecordScan returns nil; decide's error is returned as it is.
+func (s *Store) RecordScan(ctx context.Context, subject, eventID string, sessionStartMS int64,
+	decide func(last *data.CheckIn) (*data.CheckIn, error)) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		var last data.CheckIn
+		err := tx.QueryRowContext(ctx, `SELECT `+checkinCols+` FROM checkins
+			WHERE subject = ? AND event_id = ? AND session_start_ms = ? AND outcome = 'accepted'
+			ORDER BY wall_ms DESC, id DESC LIMIT 1`, subject, eventID, sessionStartMS).Scan(checkinDest(&last)...)
+		var lastp *data.CheckIn
+		switch {
+		case err == nil:
+			lastp = &last
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
+		}
+		rec, err := decide(lastp)
+		if err != nil || rec == nil {
+			return err
+		}
+		return insertCheckIn(ctx, tx, *rec)
+	})
+}
+
+// CheckInFilter selects attendance records. Zero fields do not filter.
+type CheckInFilter struct {
+	FromMS, ToMS   int64 // wall time range [FromMS, ToMS), UTC ms
+	EventID        string
+	VisitorID      string
+	AcceptedOnly   bool
+	SessionStartMS int64
+}
+
+// CheckIns returns the records matching f in wall-time order.
+func (s *Store) CheckIns(ctx context.Context, f CheckInFilter) ([]data.CheckIn, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
+	if f.FromMS != 0 {
+		add("wall_ms >= ?", f.FromMS)
+	}
+	if f.ToMS != 0 {
+		add("wall_ms < ?", f.ToMS)
+	}
+	if f.EventID != "" {
+		add("event_id = ?", f.EventID)
+	}
+	if f.SessionStartMS != 0 {
+		add("session_start_ms = ?", f.SessionStartMS)
+	}
+	if f.VisitorID != "" {
+		add("visitor_id = ?", f.VisitorID)
+	}
+	if f.AcceptedOnly {
+		add("outcome = ?", data.Accepted)
+	}
+	q := `SELECT ` + checkinCols + ` FROM checkins`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err := s.r.QueryContext(ctx, q+" ORDER BY wall_ms, id", args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, checkinDest)
+}
+
+// OpenCheckIns returns the accepted check-ins of sessions that started before
+// endedBeforeMS whose subject has no later accepted record in that session:
+// people still "inside" a session. Used to close them automatically.
+func (s *Store) OpenCheckIns(ctx context.Context, startedBeforeMS int64) ([]data.CheckIn, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT `+checkinCols+` FROM checkins c
+		WHERE outcome = 'accepted' AND direction = 'in' AND session_start_ms < ?
+		AND NOT EXISTS (SELECT 1 FROM checkins o WHERE o.subject = c.subject AND o.event_id = c.event_id
+			AND o.session_start_ms = c.session_start_ms AND o.outcome = 'accepted' AND o.direction = 'out')
+		ORDER BY wall_ms`, startedBeforeMS)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, checkinDest)
+}

@@ -1,0 +1,368 @@
+// Package checkin is the kiosk's check-in path: registering visitors and
+// issuing their passes, and turning a scanned pass code or a typed phone
+// number into a durable check-in or check-out under the centre's rules.
+// The kiosk's screens and `kioskctl checkin` both go through Service.
+package checkin
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/pass"
+	"github.com/civickiosk/kiosk/data/sqlite"
+	"github.com/google/uuid"
+)
+
+// Options configure a Service. Zero fields take defaults.
+type Options struct {
+	SiteID string         // the kiosk's site; its open sessions are the default for a scan
+	Rules  data.Rules     // default data.DefaultRules
+	Zone   *time.Location // the centre's zone; default the store's zone setting
+	Now    func() time.Time
+}
+
+// Service runs check-ins against a store. It is safe for concurrent use.
+type Service struct {
+	store    *sqlite.Store
+	key      pass.Key
+	device   string
+	run      string
+	runStart time.Time // carries the monotonic clock reading
+	site     string
+	rules    data.Rules
+	zone     *time.Location
+	now      func() time.Time
+}
+
+// New prepares the check-in path: it loads this kiosk's device id and signing
+// key from the store, making and storing them on first use, and starts a new
+// run (a UUIDv7 run id; records carry ms since this moment on the monotonic
+// clock so the hub can repair a wrong wall clock).
+func New(ctx context.Context, st *sqlite.Store, o Options) (*Service, error) {
+	s := &Service{store: st, site: o.SiteID, rules: o.Rules, zone: o.Zone, now: o.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.rules == (data.Rules{}) {
+		s.rules = data.DefaultRules
+	}
+	if s.zone == nil {
+		z, err := st.Zone(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.zone = z
+	}
+	var err error
+	if s.device, err = st.DeviceID(ctx); err != nil {
+		return nil, err
+	}
+	id, priv, found, err := st.OwnKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		k, err := pass.NewKey(nil)
+		if err != nil {
+			return nil, err
+		}
+		if err := st.AddKey(ctx, k.ID, k.Public(), k.Private, s.site, s.now().UnixMilli()); err != nil {
+			return nil, err
+		}
+		if id, priv, _, err = st.OwnKey(ctx); err != nil {
+			return nil, err
+		}
+	}
+	s.key = pass.Key{ID: id, Private: priv}
+	s.run = uuid.Must(uuid.NewV7()).String()
+	s.runStart = time.Now()
+	return s, nil
+}
+
+// DeviceID returns the kiosk's device id.
+func (s *Service) DeviceID() string { return s.device }
+
+// Rules returns the rules in force.
+func (s *Service) Rules() data.Rules { return s.rules }
+
+// Zone returns the centre's time zone.
+func (s *Service) Zone() *time.Location { return s.zone }
+
+// Result is the answer to a scan or a phone check-in, enough for the kiosk's
+// result screen.
+type Result struct {
+	Outcome   data.Outcome
+	Reason    data.Reason
+	Direction data.Direction // for Accepted: what was recorded
+	Record    data.CheckIn   // the stored record (Accepted or Refused)
+	Visitor   data.Visitor   // zero when the pass is not known on this kiosk
+	Session   data.Session   // the session checked into, when one was found
+	Previous  *data.CheckIn  // for Duplicate: the earlier record (its time is shown)
+	Choices   []data.Session // for ReasonChooseEvent: the open sessions to pick from
+	ServiceMS int64          // for a check-out: service time of this visit, capped to the session
+}
+
+// OpenSessions returns the sessions open for check-in now: the kiosk's own
+// site's first, then the wider centre's.
+func (s *Service) OpenSessions(ctx context.Context) ([]data.Session, error) {
+	evs, err := s.store.Events(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now().UnixMilli()
+	early := int64(s.rules.EarlyMinutes) * 60_000
+	var open []data.Session
+	for _, ss := range data.SessionsBetween(evs, now, now+early+1, s.site, s.zone) {
+		if s.rules.Open(ss, now) {
+			open = append(open, ss)
+		}
+	}
+	return open, nil
+}
+
+// session picks the session a scan goes to: the open session of eventID when
+// given, else the single open session at the kiosk's site.
+func (s *Service) session(ctx context.Context, eventID string) (data.Session, Result, bool) {
+	open, err := s.OpenSessions(ctx)
+	if err != nil {
+		return data.Session{}, Result{Outcome: data.Refused, Reason: data.ReasonStorage}, false
+	}
+	if eventID != "" {
+		for _, ss := range open {
+			if ss.Event.ID == eventID {
+				return ss, Result{}, true
+			}
+		}
+		if _, err := s.store.Event(ctx, eventID); errors.Is(err, data.ErrNotFound) {
+			return data.Session{}, Result{Outcome: data.Refused, Reason: data.ReasonUnknownEvent}, false
+		}
+		return data.Session{}, Result{Outcome: data.Refused, Reason: data.ReasonNotOpen}, false
+	}
+	var here []data.Session
+	for _, ss := range open {
+		if ss.Event.SiteID == s.site || s.site == "" {
+			here = append(here, ss)
+		}
+	}
+	switch len(here) {
+	case 0:
+		return data.Session{}, Result{Outcome: data.Refused, Reason: data.ReasonNoEvent}, false
+	case 1:
+		return here[0], Result{}, true
+	}
+	return data.Session{}, Result{Outcome: data.Refused, Reason: data.ReasonChooseEvent, Choices: here}, false
+}
+
+// record starts a record stamped with this kiosk's device, run and clocks.
+func (s *Service) record(m data.Method) data.CheckIn {
+	return data.CheckIn{
+		ID:       uuid.Must(uuid.NewV7()).String(),
+		Method:   m,
+		DeviceID: s.device,
+		WallMS:   s.now().UnixMilli(),
+		RunID:    s.run,
+		RunMS:    time.Since(s.runStart).Milliseconds(),
+	}
+}
+
+// refuse stores a refused scan (so the log shows it) and returns its Result.
+// A refusal that cannot be stored is still answered; the error is returned.
+func (s *Service) refuse(ctx context.Context, rec data.CheckIn, r Result) (Result, error) {
+	rec.Outcome, rec.Reason, rec.Direction = data.Refused, r.Reason, data.In
+	r.Outcome, r.Record = data.Refused, rec
+	if r.Reason == data.ReasonChooseEvent || r.Reason == data.ReasonStorage {
+		return r, nil // not a refusal of the person: nothing to log
+	}
+	if err := s.store.AppendCheckIn(ctx, rec); err != nil {
+		return r, fmt.Errorf("storing refused scan: %w", err)
+	}
+	return r, nil
+}
+
+// Scan checks in (or out) the holder of a scanned pass code. text is the raw
+// scanner text (prefixes, case and terminators are tolerated); eventID picks
+// the event when the visitor chose one ("" = the kiosk's open session).
+//
+// The returned Result says what the visitor sees. An accepted record is
+// durable (committed with synchronous=FULL) before Scan returns. The error is
+// non-nil only when the store failed; Result then has ReasonStorage and the
+// scan must not be acknowledged as a success.
+func (s *Service) Scan(ctx context.Context, text, eventID string) (Result, error) {
+	rec := s.record(data.MethodQR)
+	code, verified, err := pass.Verify(text, func(id uint32) (ed25519.PublicKey, bool) {
+		pub, found, _ := s.store.PublicKey(ctx, id)
+		return pub, found
+	})
+	switch {
+	case errors.Is(err, pass.ErrTampered):
+		rec.Pass = code.Ref()
+		return s.refuse(ctx, rec, Result{Reason: data.ReasonTampered})
+	case err != nil:
+		return s.refuse(ctx, rec, Result{Reason: data.ReasonUnreadable})
+	}
+	rec.Pass, rec.Verified = code.Ref(), verified
+	v, revoked, err := s.store.PassHolder(ctx, code.Ref())
+	if err != nil {
+		return Result{Outcome: data.Refused, Reason: data.ReasonStorage}, err
+	}
+	rec.VisitorID = v.ID
+	if revoked {
+		return s.refuse(ctx, rec, Result{Reason: data.ReasonRevoked, Visitor: v})
+	}
+	return s.attend(ctx, rec, v, eventID)
+}
+
+// Phone checks in (or out) the visitor registered with a phone number, for a
+// visitor without their pass. Errors as for Scan.
+func (s *Service) Phone(ctx context.Context, phone, eventID string) (Result, error) {
+	rec := s.record(data.MethodPhone)
+	p, ok := data.NormalisePhone(phone)
+	if !ok {
+		return Result{Outcome: data.Refused, Reason: data.ReasonBadPhone}, nil
+	}
+	v, err := s.store.VisitorByPhone(ctx, p)
+	if errors.Is(err, data.ErrNotFound) {
+		return Result{Outcome: data.Refused, Reason: data.ReasonUnknownPhone}, nil
+	}
+	if err != nil {
+		return Result{Outcome: data.Refused, Reason: data.ReasonStorage}, err
+	}
+	rec.VisitorID = v.ID
+	rec.Verified = true
+	if ref, _, found, err := s.store.ActivePass(ctx, v.ID); err == nil && found {
+		rec.Pass = ref
+	}
+	return s.attend(ctx, rec, v, eventID)
+}
+
+// attend finds the session and applies the rules in one store transaction.
+func (s *Service) attend(ctx context.Context, rec data.CheckIn, v data.Visitor, eventID string) (Result, error) {
+	ss, r, ok := s.session(ctx, eventID)
+	if !ok {
+		r.Visitor = v
+		return s.refuse(ctx, rec, r)
+	}
+	rec.EventID, rec.SessionStartMS = ss.Event.ID, ss.StartMS
+	res := Result{Visitor: v, Session: ss}
+	err := s.store.RecordScan(ctx, sqlite.Subject(v.ID, rec.Pass), ss.Event.ID, ss.StartMS,
+		func(last *data.CheckIn) (*data.CheckIn, error) {
+			dir, outcome, reason := s.rules.Decide(last, rec.WallMS)
+			res.Outcome, res.Reason, res.Direction = outcome, reason, dir
+			if outcome == data.Duplicate {
+				res.Previous = last
+				return nil, nil
+			}
+			rec.Direction, rec.Outcome = dir, data.Accepted
+			if dir == data.Out {
+				res.ServiceMS = data.ServiceMS(ss, last.WallMS, rec.WallMS)
+			}
+			res.Record = rec
+			return &rec, nil
+		})
+	if err != nil {
+		return Result{Outcome: data.Refused, Reason: data.ReasonStorage, Visitor: v, Session: ss}, err
+	}
+	return res, nil
+}
+
+// Registration is a visitor with their current pass code.
+type Registration struct {
+	Visitor data.Visitor
+	Code    string // the pass code's text form
+	Created bool   // a new visitor
+	Issued  bool   // a new pass was issued (first registration or re-issue)
+}
+
+// Register finds or creates the visitor with this phone number (any common
+// mainland format) and returns their current pass code, issuing one when they
+// have none. communityID (a site id) and name update the visitor when given.
+// An invalid phone returns an error wrapping ErrBadPhone.
+func (s *Service) Register(ctx context.Context, phone, communityID, name string) (Registration, error) {
+	p, ok := data.NormalisePhone(phone)
+	if !ok {
+		return Registration{}, fmt.Errorf("%w: %q", ErrBadPhone, phone)
+	}
+	v, created, err := s.store.Register(ctx, data.Visitor{Phone: p, CommunityID: communityID, Name: name, CreatedMS: s.now().UnixMilli()})
+	if err != nil {
+		return Registration{}, err
+	}
+	reg := Registration{Visitor: v, Created: created}
+	ref, issuedMS, found, err := s.store.ActivePass(ctx, v.ID)
+	if err != nil {
+		return reg, err
+	}
+	if !found || ref.KeyID != s.key.ID {
+		// No pass yet, or one signed by another kiosk's key that this kiosk
+		// cannot re-create: issue a pass of this kiosk's own.
+		return s.issue(ctx, reg)
+	}
+	reg.Code, err = pass.Encode(s.key, pass.Payload{No: ref.No, IssuedDay: pass.Day(time.UnixMilli(issuedMS))})
+	return reg, err
+}
+
+// Reissue revokes the visitor's current pass (a lost card) and issues a new
+// one, returning the new code.
+func (s *Service) Reissue(ctx context.Context, visitorID string) (Registration, error) {
+	v, err := s.store.Visitor(ctx, visitorID)
+	if err != nil {
+		return Registration{}, err
+	}
+	return s.issue(ctx, Registration{Visitor: v})
+}
+
+func (s *Service) issue(ctx context.Context, reg Registration) (Registration, error) {
+	now := s.now()
+	ref, err := s.store.IssuePass(ctx, reg.Visitor.ID, s.key.ID, now.UnixMilli())
+	if err != nil {
+		return reg, err
+	}
+	reg.Issued = true
+	reg.Code, err = pass.Encode(s.key, pass.Payload{No: ref.No, IssuedDay: pass.Day(now)})
+	return reg, err
+}
+
+// ErrBadPhone is returned (wrapped) for a phone number that is not a mainland
+// China mobile number.
+var ErrBadPhone = errors.New("not a mainland China mobile number")
+
+// CloseEnded checks out, automatically, everyone still checked in to a
+// session that has ended: one record per open check-in, method auto, stamped
+// at the session's end. It returns how many were closed.
+func (s *Service) CloseEnded(ctx context.Context) (int, error) {
+	now := s.now().UnixMilli()
+	open, err := s.store.OpenCheckIns(ctx, now)
+	if err != nil {
+		return 0, err
+	}
+	closed := 0
+	for _, in := range open {
+		ev, err := s.store.Event(ctx, in.EventID)
+		if err != nil {
+			continue // an event deleted since: leave the record for staff
+		}
+		end := in.SessionStartMS + (ev.EndMS - ev.StartMS)
+		if end > now {
+			continue
+		}
+		err = s.store.RecordScan(ctx, sqlite.Subject(in.VisitorID, in.Pass), in.EventID, in.SessionStartMS,
+			func(last *data.CheckIn) (*data.CheckIn, error) {
+				if last == nil || last.Direction != data.In {
+					return nil, nil
+				}
+				out := s.record(data.MethodAuto)
+				out.VisitorID, out.Pass, out.Verified = in.VisitorID, in.Pass, in.Verified
+				out.EventID, out.SessionStartMS = in.EventID, in.SessionStartMS
+				out.Direction, out.Outcome, out.WallMS = data.Out, data.Accepted, end
+				return &out, nil
+			})
+		if err != nil {
+			return closed, err
+		}
+		closed++
+	}
+	return closed, nil
+}

@@ -1,0 +1,305 @@
+package checkin
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/content"
+	"github.com/civickiosk/kiosk/data/pass"
+	"github.com/civickiosk/kiosk/data/sqlite"
+)
+
+var ctx = context.Background()
+
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+// clock is a settable test clock.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time      { return c.t }
+func (c *clock) add(d time.Duration) { c.t = c.t.Add(d) }
+func at(hhmm string) time.Time {
+	t, _ := time.ParseInLocation("2006-01-02 15:04", "2026-11-30 "+hhmm, shanghai)
+	return t
+}
+func ms(hhmm string) int64 { return at(hhmm).UnixMilli() }
+func event(id, site, from, to string) data.Event {
+	return data.Event{ID: id, SiteID: site, Title: "活动 " + id, StartMS: ms(from), EndMS: ms(to)}
+}
+
+const sites = `
+sites:
+  - {id: centre, level: centre, name: 区中心}
+  - {id: wenhuayuan, level: station, parent: centre, name: 文华苑社区}
+`
+
+// setup opens a store with two sites and the given events, and a Service at
+// site "centre" whose clock starts at 09:00 on 2026-11-30 (Shanghai).
+func setup(t *testing.T, events ...data.Event) (*Service, *sqlite.Store, *clock) {
+	t.Helper()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "kiosk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	f, err := content.Parse([]byte(sites), content.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Events = events
+	if err := st.LoadContent(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: at("09:00")}
+	s, err := New(ctx, st, Options{SiteID: "centre", Now: c.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, st, c
+}
+
+func register(t *testing.T, s *Service, phone string) Registration {
+	t.Helper()
+	r, err := s.Register(ctx, phone, "wenhuayuan", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func scan(t *testing.T, s *Service, text, eventID string) Result {
+	t.Helper()
+	r, err := s.Scan(ctx, text, eventID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestRegisterSamePhoneSameVisitorAndPass(t *testing.T) {
+	s, _, _ := setup(t)
+	a := register(t, s, "+86 138-0013-8000")
+	if !a.Created || !a.Issued || len(a.Code) != pass.Len || a.Visitor.Phone != "13800138000" {
+		t.Fatalf("first registration: %+v", a)
+	}
+	b := register(t, s, "13800138000")
+	if b.Created || b.Issued || b.Visitor.ID != a.Visitor.ID || b.Code != a.Code {
+		t.Fatalf("same phone again: %+v, want the same visitor and code as %+v", b, a)
+	}
+	if _, err := s.Register(ctx, "12345", "", ""); err == nil {
+		t.Fatal("a bad phone number was registered")
+	}
+}
+
+func TestScanInDuplicateOutAlreadyOut(t *testing.T) {
+	s, st, c := setup(t, event("taiji", "centre", "09:00", "10:30"))
+	code := register(t, s, "13800138000").Code
+
+	r := scan(t, s, code+"\r\n", "")
+	if r.Outcome != data.Accepted || r.Direction != data.In || r.Session.Event.ID != "taiji" || !r.Record.Verified {
+		t.Fatalf("first scan: %+v", r)
+	}
+
+	c.add(2 * time.Minute)
+	r = scan(t, s, strings.ToLower(code), "")
+	if r.Outcome != data.Duplicate || r.Reason != data.ReasonAlreadyIn || r.Previous == nil || r.Previous.WallMS != ms("09:00") {
+		t.Fatalf("scan 2 min later: %+v, want duplicate already_in at 09:00", r)
+	}
+
+	c.add(58 * time.Minute) // 10:00
+	r = scan(t, s, code, "")
+	if r.Outcome != data.Accepted || r.Direction != data.Out || r.ServiceMS != time.Hour.Milliseconds() {
+		t.Fatalf("scan after an hour: %+v, want check-out with 1 h service", r)
+	}
+
+	c.add(5 * time.Minute)
+	if r = scan(t, s, code, ""); r.Outcome != data.Duplicate || r.Reason != data.ReasonAlreadyOut {
+		t.Fatalf("scan after check-out: %+v", r)
+	}
+
+	recs, err := st.CheckIns(ctx, sqlite.CheckInFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 || recs[0].Direction != data.In || recs[1].Direction != data.Out {
+		t.Fatalf("stored records: %+v, want exactly one in and one out", recs)
+	}
+	for _, rec := range recs {
+		if rec.DeviceID == "" || rec.RunID == "" || rec.ID == "" || rec.Method != data.MethodQR || rec.Pass.IsZero() {
+			t.Fatalf("record missing fields: %+v", rec)
+		}
+	}
+}
+
+func TestRefusalsAreExplainedAndLogged(t *testing.T) {
+	s, st, _ := setup(t, event("taiji", "centre", "09:00", "10:30"))
+	code := register(t, s, "13800138000").Code
+
+	if r := scan(t, s, "HELLO WORLD 123", ""); r.Outcome != data.Refused || r.Reason != data.ReasonUnreadable {
+		t.Fatalf("garbage: %+v", r)
+	}
+
+	// Same key id, different private key: a forged signature.
+	own, _, _, _ := st.OwnKey(ctx)
+	forger, _ := pass.NewKey(nil)
+	forger.ID = own
+	forged, err := pass.Encode(forger, pass.Payload{No: 1, IssuedDay: pass.Day(time.Now())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := scan(t, s, forged, ""); r.Outcome != data.Refused || r.Reason != data.ReasonTampered {
+		t.Fatalf("forged: %+v", r)
+	}
+
+	// A re-issued pass makes the old code refused as revoked.
+	reg := register(t, s, "13800138000")
+	if _, err := s.Reissue(ctx, reg.Visitor.ID); err != nil {
+		t.Fatal(err)
+	}
+	if r := scan(t, s, code, ""); r.Outcome != data.Refused || r.Reason != data.ReasonRevoked {
+		t.Fatalf("revoked: %+v", r)
+	}
+
+	recs, _ := st.CheckIns(ctx, sqlite.CheckInFilter{})
+	var reasons []data.Reason
+	for _, rec := range recs {
+		if rec.Outcome != data.Refused {
+			t.Fatalf("unexpected accepted record %+v", rec)
+		}
+		reasons = append(reasons, rec.Reason)
+	}
+	want := []data.Reason{data.ReasonUnreadable, data.ReasonTampered, data.ReasonRevoked}
+	if len(reasons) != len(want) {
+		t.Fatalf("logged reasons %v, want %v", reasons, want)
+	}
+	for i := range want {
+		if reasons[i] != want[i] {
+			t.Fatalf("logged reasons %v, want %v", reasons, want)
+		}
+	}
+}
+
+func TestUnknownKeyIsAcceptedUnverified(t *testing.T) {
+	s, st, _ := setup(t, event("taiji", "centre", "09:00", "10:30"))
+	other, _ := pass.NewKey(nil)
+	code, _ := pass.Encode(other, pass.Payload{No: 7, IssuedDay: pass.Day(time.Now())})
+	r := scan(t, s, code, "")
+	if r.Outcome != data.Accepted || r.Record.Verified || r.Visitor.ID != "" {
+		t.Fatalf("unknown key: %+v, want accepted unverified", r)
+	}
+	// Once that kiosk's key is known, its codes verify.
+	if err := st.AddKey(ctx, other.ID, other.Public(), nil, "wenhuayuan", 0); err != nil {
+		t.Fatal(err)
+	}
+	code2, _ := pass.Encode(other, pass.Payload{No: 8, IssuedDay: pass.Day(time.Now())})
+	if r := scan(t, s, code2, ""); r.Outcome != data.Accepted || !r.Record.Verified {
+		t.Fatalf("known key: %+v, want verified", r)
+	}
+}
+
+func TestWhichEvent(t *testing.T) {
+	s, _, c := setup(t,
+		event("a", "centre", "09:00", "10:00"),
+		event("b", "centre", "09:15", "11:00"),
+		event("elsewhere", "wenhuayuan", "09:00", "12:00"),
+	)
+	code := register(t, s, "13800138000").Code
+
+	c.t = at("08:00") // nothing within 30 minutes
+	if r := scan(t, s, code, ""); r.Reason != data.ReasonNoEvent {
+		t.Fatalf("08:00: %+v, want no_event", r)
+	}
+	c.t = at("08:31") // a's window opened at 08:30; b's opens at 08:45
+	if r := scan(t, s, code, ""); r.Outcome != data.Accepted || r.Session.Event.ID != "a" {
+		t.Fatalf("08:31: %+v, want check-in to a", r)
+	}
+	c.t = at("09:20") // a and b both open at this site
+	r := scan(t, s, code, "")
+	if r.Reason != data.ReasonChooseEvent || len(r.Choices) != 2 {
+		t.Fatalf("09:20: %+v, want a choice of 2", r)
+	}
+	if r := scan(t, s, code, "b"); r.Outcome != data.Accepted || r.Session.Event.ID != "b" {
+		t.Fatalf("chosen b: %+v", r)
+	}
+	// An event's page may check into an open event at another site.
+	if r := scan(t, s, code, "elsewhere"); r.Outcome != data.Accepted || r.Session.Event.ID != "elsewhere" {
+		t.Fatalf("chosen elsewhere: %+v", r)
+	}
+	c.t = at("11:30")
+	if r := scan(t, s, code, "b"); r.Reason != data.ReasonNotOpen {
+		t.Fatalf("b after its end: %+v, want not_open", r)
+	}
+	if r := scan(t, s, code, "nope"); r.Reason != data.ReasonUnknownEvent {
+		t.Fatalf("unknown event: %+v", r)
+	}
+}
+
+func TestWeeklyClassSessionsAreSeparate(t *testing.T) {
+	weekly := event("taiji", "centre", "09:00", "10:30")
+	weekly.Weekly = true
+	s, _, c := setup(t, weekly)
+	code := register(t, s, "13800138000").Code
+	if r := scan(t, s, code, ""); r.Outcome != data.Accepted || r.Direction != data.In {
+		t.Fatalf("week 1: %+v", r)
+	}
+	c.add(7 * 24 * time.Hour)
+	if r := scan(t, s, code, ""); r.Outcome != data.Accepted || r.Direction != data.In || r.Session.StartMS != ms("09:00")+7*24*3600*1000 {
+		t.Fatalf("week 2: %+v, want a fresh check-in to next week's session", r)
+	}
+}
+
+func TestPhoneFallback(t *testing.T) {
+	s, _, _ := setup(t, event("taiji", "centre", "09:00", "10:30"))
+	register(t, s, "13800138000")
+	if r, _ := s.Phone(ctx, "139 0000 0000", ""); r.Reason != data.ReasonUnknownPhone {
+		t.Fatalf("unknown phone: %+v", r)
+	}
+	if r, _ := s.Phone(ctx, "12345", ""); r.Reason != data.ReasonBadPhone {
+		t.Fatalf("bad phone: %+v", r)
+	}
+	r, err := s.Phone(ctx, "138-0013-8000", "")
+	if err != nil || r.Outcome != data.Accepted || r.Record.Method != data.MethodPhone || r.Record.Pass.IsZero() {
+		t.Fatalf("known phone: %+v, %v", r, err)
+	}
+}
+
+func TestCloseEndedChecksOutAtSessionEnd(t *testing.T) {
+	s, st, c := setup(t, event("taiji", "centre", "09:00", "10:30"))
+	code := register(t, s, "13800138000").Code
+	scan(t, s, code, "")
+	if n, err := s.CloseEnded(ctx); err != nil || n != 0 {
+		t.Fatalf("before the end: closed %d, %v", n, err)
+	}
+	c.t = at("12:00")
+	if n, err := s.CloseEnded(ctx); err != nil || n != 1 {
+		t.Fatalf("after the end: closed %d, %v", n, err)
+	}
+	if n, _ := s.CloseEnded(ctx); n != 0 {
+		t.Fatalf("closing twice closed %d more", n)
+	}
+	recs, _ := st.CheckIns(ctx, sqlite.CheckInFilter{AcceptedOnly: true})
+	if len(recs) != 2 || recs[1].Method != data.MethodAuto || recs[1].WallMS != ms("10:30") || recs[1].Direction != data.Out {
+		t.Fatalf("records: %+v, want an automatic check-out at 10:30", recs)
+	}
+}
+
+func TestAcceptedScanSurvivesReopen(t *testing.T) {
+	s, st, _ := setup(t, event("taiji", "centre", "09:00", "10:30"))
+	code := register(t, s, "13800138000").Code
+	r := scan(t, s, code, "")
+	path := st.Path()
+	st.Close()
+	st2, err := sqlite.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close()
+	recs, _ := st2.CheckIns(ctx, sqlite.CheckInFilter{})
+	if len(recs) != 1 || recs[0].ID != r.Record.ID {
+		t.Fatalf("after reopen: %+v, want the acknowledged record %s", recs, r.Record.ID)
+	}
+}

@@ -20,7 +20,7 @@ import (
 // Options configure a Service. Zero fields take defaults.
 type Options struct {
 	SiteID string         // the kiosk's site; its open sessions are the default for a scan
-	Rules  data.Rules     // default data.DefaultRules
+	Rules  data.Rules     // default: the store's rule settings
 	Zone   *time.Location // the centre's zone; default the store's zone setting
 	Now    func() time.Time
 }
@@ -48,7 +48,11 @@ func New(ctx context.Context, st *sqlite.Store, o Options) (*Service, error) {
 		s.now = time.Now
 	}
 	if s.rules == (data.Rules{}) {
-		s.rules = data.DefaultRules
+		r, err := st.Rules(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.rules = r
 	}
 	if s.zone == nil {
 		z, err := st.Zone(ctx)

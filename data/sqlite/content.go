@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/civickiosk/kiosk/data"
@@ -165,14 +166,17 @@ func (s *Store) Centre(ctx context.Context) (data.Centre, error) {
 
 // Sites returns every site, centre first, then by level and name.
 func (s *Store) Sites(ctx context.Context) ([]data.Site, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, coalesce(parent_id, ''), level, name, address
-		FROM sites ORDER BY level, name`)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+siteCols+` FROM sites ORDER BY level, name`)
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(st *data.Site) []any {
-		return []any{&st.ID, &st.ParentID, &st.Level, &st.Name, &st.Address}
-	})
+	return collect(rows, siteDest)
+}
+
+const siteCols = `id, coalesce(parent_id, ''), level, name, address`
+
+func siteDest(st *data.Site) []any {
+	return []any{&st.ID, &st.ParentID, &st.Level, &st.Name, &st.Address}
 }
 
 const eventCols = `id, site_id, title, category, place, organiser, partners, description,
@@ -250,4 +254,60 @@ func (s *Store) Zone(ctx context.Context) (*time.Location, error) {
 		return nil, err
 	}
 	return time.LoadLocation(name)
+}
+
+// SettingSite is the setting key of the site this kiosk stands at.
+const SettingSite = "site"
+
+// KioskSite returns the site this kiosk stands at: override when non-empty,
+// else the site setting, else the district centre (the level-1 site). It
+// returns an error wrapping data.ErrNotFound when that site does not exist.
+func (s *Store) KioskSite(ctx context.Context, override string) (data.Site, error) {
+	id := override
+	if id == "" {
+		var err error
+		if id, err = s.Setting(ctx, SettingSite, ""); err != nil {
+			return data.Site{}, err
+		}
+	}
+	q, arg := `SELECT `+siteCols+` FROM sites WHERE id = ?`, any(id)
+	if id == "" {
+		q, arg = `SELECT `+siteCols+` FROM sites WHERE level = ? ORDER BY id LIMIT 1`, int(data.LevelCentre)
+	}
+	var st data.Site
+	err := s.r.QueryRowContext(ctx, q, arg).Scan(siteDest(&st)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		if id == "" {
+			return st, fmt.Errorf("no district centre in the content: %w", data.ErrNotFound)
+		}
+		return st, fmt.Errorf("site %q: %w", id, data.ErrNotFound)
+	}
+	return st, err
+}
+
+// Setting keys of the check-in rules, in minutes.
+const (
+	SettingEarlyMinutes   = "rules.early_minutes"
+	SettingMinStayMinutes = "rules.min_stay_minutes"
+)
+
+// Rules returns the kiosk's check-in rules: the rules.* settings, each
+// defaulting to data.DefaultRules.
+func (s *Store) Rules(ctx context.Context) (data.Rules, error) {
+	r := data.DefaultRules
+	for key, dst := range map[string]*int{SettingEarlyMinutes: &r.EarlyMinutes, SettingMinStayMinutes: &r.MinStayMinutes} {
+		v, err := s.Setting(ctx, key, "")
+		if err != nil {
+			return r, err
+		}
+		if v == "" {
+			continue
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return r, fmt.Errorf("setting %s = %q: want a whole number of minutes", key, v)
+		}
+		*dst = n
+	}
+	return r, nil
 }

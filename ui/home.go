@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/civickiosk/kiosk/assets"
+	"github.com/civickiosk/kiosk/data"
+)
+
+// homeScreen is the start screen: the centre's name and logo, the clock,
+// the sessions on now, and tiles leading to the other screens.
+type homeScreen struct {
+	shell   *Shell
+	events  []data.Event
+	sites   map[string]string
+	clock   *widget.RichText
+	ongoing *pager
+	minute  int64 // the minute the clock and the ongoing list show
+}
+
+func newHomeScreen(s *Shell) *homeScreen {
+	return &homeScreen{shell: s}
+}
+
+// Build reads the centre, its sites and events, and lays out the screen.
+func (h *homeScreen) Build() fyne.CanvasObject {
+	s := h.shell
+	ctx, cancel := s.query()
+	defer cancel()
+	centre, err := s.catalog.Centre(ctx)
+	if err == nil {
+		h.sites, err = s.sites(ctx)
+	}
+	if err == nil {
+		h.events, err = s.catalog.Events(ctx)
+	}
+	name := centre.Name
+	if name == "" {
+		name = h.sites[s.siteID]
+	}
+
+	logo := canvas.NewImageFromResource(fyne.NewStaticResource("icon.png", assets.Icon))
+	logo.FillMode = canvas.ImageFillContain
+	h.clock = widget.NewRichText(
+		&widget.TextSegment{Style: inline(styleOnRed)},
+		&widget.TextSegment{Style: widget.RichTextStyle{ColorName: theme.ColorNameForegroundOnPrimary,
+			SizeName: sizeNameTitle, TextStyle: fyne.TextStyle{Bold: true}}})
+	h.minute = -1
+	head := container.NewBorder(nil, nil, container.New(squareLayout{side: 2.5}, logo), h.clock, titleText(name))
+
+	var body fyne.CanvasObject
+	if err != nil {
+		body = s.failed(err)
+	} else {
+		h.ongoing = s.pager(0, lang.L("home.nothingOn"))
+		on := container.NewBorder(text(lang.L("home.ongoing"), styleHeading), nil, nil, nil, h.ongoing.box)
+		tiles := container.NewGridWithColumns(2,
+			s.tile(lang.L("home.events"), theme.CalendarIcon(), func() { s.Show(newEventsScreen(s)) }),
+			s.tile(lang.L("home.honour"), theme.AccountIcon(), func() { s.Show(newHonourScreen(s)) }),
+			s.tile(lang.L("home.teams"), theme.GridIcon(), func() { s.Show(newTeamsScreen(s)) }),
+			s.tile(lang.L("home.about"), theme.InfoIcon(), func() { s.Show(newAboutScreen(s)) }),
+		)
+		body = container.New(&splitLayout{ratio: 0.55}, on, tiles)
+	}
+	h.Tick(s.Now())
+	return container.NewBorder(band(head), nil, nil, nil, inset(body))
+}
+
+// Tick shows the time, and once a minute refreshes the sessions on now.
+func (h *homeScreen) Tick(now time.Time) {
+	minute := now.Unix() / 60
+	if minute == h.minute {
+		return
+	}
+	h.minute = minute
+	h.clock.Segments[0].(*widget.TextSegment).Text = clockDate(now) + "  "
+	h.clock.Segments[1].(*widget.TextSegment).Text = now.Format("15:04")
+	h.clock.Refresh()
+	if h.ongoing == nil {
+		return
+	}
+	s := h.shell
+	ms := now.UnixMilli()
+	lead := &leadColumn{}
+	var items []fyne.CanvasObject
+	for _, ses := range data.SessionsBetween(h.events, ms, ms+1, s.siteID, s.loc) {
+		items = append(items, s.sessionCard(ses, h.sites, now, lead))
+	}
+	h.ongoing.setItems(items)
+}
+
+// tile is one of the home screen's big red buttons.
+func (s *Shell) tile(label string, icon fyne.Resource, onTap func()) fyne.CanvasObject {
+	img := canvas.NewImageFromResource(theme.NewColoredResource(icon, theme.ColorNameForegroundOnPrimary))
+	caption := text(label, widget.RichTextStyle{Alignment: fyne.TextAlignCenter,
+		ColorName: theme.ColorNameForegroundOnPrimary, SizeName: sizeNameTitle, TextStyle: fyne.TextStyle{Bold: true}})
+	content := container.NewVBox(layout.NewSpacer(), container.New(squareLayout{side: 2.4}, img), caption, layout.NewSpacer())
+	return newCard(content, theme.ColorNamePrimary, s.tap(onTap))
+}
+
+// inline returns style for a segment followed by another on the same line.
+func inline(style widget.RichTextStyle) widget.RichTextStyle {
+	style.Inline = true
+	return style
+}
+
+// splitLayout puts its first object at the left, ratio of the width wide,
+// and its second in the rest.
+type splitLayout struct {
+	ratio float32
+}
+
+// Layout splits size between the two objects.
+func (l *splitLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding() * 2
+	left := (size.Width - pad) * l.ratio
+	objects[0].Move(fyne.NewPos(0, 0))
+	objects[0].Resize(fyne.NewSize(left, size.Height))
+	objects[1].Move(fyne.NewPos(left+pad, 0))
+	objects[1].Resize(fyne.NewSize(size.Width-left-pad, size.Height))
+}
+
+// MinSize fits both objects side by side.
+func (l *splitLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	a, b := objects[0].MinSize(), objects[1].MinSize()
+	return fyne.NewSize(a.Width+b.Width+theme.Padding()*2, fyne.Max(a.Height, b.Height))
+}

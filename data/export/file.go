@@ -1,0 +1,84 @@
+package export
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// ErrFormat is returned (wrapped) for an export format other than csv or
+// xlsx.
+var ErrFormat = errors.New("unknown export format (want csv or xlsx)")
+
+// ParseFormat returns the format named s ("csv" or "xlsx", any case), or,
+// when s is "", the format of path's extension. It returns an error wrapping
+// ErrFormat when neither names a format.
+func ParseFormat(s, path string) (Format, error) {
+	if s == "" {
+		s = strings.TrimPrefix(filepath.Ext(path), ".")
+	}
+	switch f := Format(strings.ToLower(s)); f {
+	case CSV, XLSX:
+		return f, nil
+	}
+	return "", fmt.Errorf("%q: %w", s, ErrFormat)
+}
+
+// WriteFile creates or replaces the file at path with what write writes,
+// all or nothing: write goes (buffered) to a temporary file in path's folder
+// (".NAME.*.tmp"), which is synced to disk (fsync) and then renamed to path.
+// When write returns an error or panics, or the sync or rename fails, the
+// temporary file is removed, an existing file at path is left as it was, and
+// the error is returned. The new file is readable by its owner only (0600):
+// exports hold personal data.
+func WriteFile(path string, write func(w io.Writer) error) (err error) {
+	dir, name := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+name+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 256<<10)
+	if err := write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("export %s: %w", path, err)
+	}
+	done = true
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes a rename in dir durable where the system allows it
+// (fsync of the folder; not possible on Windows, where it is skipped).
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	d.Sync()
+	d.Close()
+}

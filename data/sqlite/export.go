@@ -1,0 +1,130 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+
+	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/export"
+)
+
+// AttendanceRow is an attendance record joined with its event's title and
+// duration, the event's site, and the visitor's phone, name and community
+// (see export.AttendanceRow).
+type AttendanceRow = export.AttendanceRow
+
+// AttendanceFilter selects rows for EachAttendance. Zero fields do not
+// filter; all given conditions must hold.
+type AttendanceFilter struct {
+	// FromMS and ToMS bound the record's wall time: [FromMS, ToMS), UTC ms.
+	FromMS, ToMS int64
+	// SessionFromMS and SessionToMS bound the start of the record's session:
+	// [SessionFromMS, SessionToMS), UTC ms. The hours report selects by
+	// session so that a check-in and its check-out fall in the same period.
+	SessionFromMS, SessionToMS int64
+	EventID                    string
+	// CommunityID is the visitor's community (a site id) as registered now.
+	CommunityID  string
+	AcceptedOnly bool
+}
+
+// where returns f's SQL conditions and their arguments.
+func (f AttendanceFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, v any) { conds = append(conds, cond); args = append(args, v) }
+	if f.FromMS != 0 {
+		add("c.wall_ms >= ?", f.FromMS)
+	}
+	if f.ToMS != 0 {
+		add("c.wall_ms < ?", f.ToMS)
+	}
+	if f.SessionFromMS != 0 {
+		add("c.session_start_ms >= ?", f.SessionFromMS)
+	}
+	if f.SessionToMS != 0 {
+		add("c.session_start_ms < ?", f.SessionToMS)
+	}
+	if f.EventID != "" {
+		add("c.event_id = ?", f.EventID)
+	}
+	if f.CommunityID != "" {
+		add("v.community_id = ?", f.CommunityID)
+	}
+	if f.AcceptedOnly {
+		add("c.outcome = ?", data.Accepted)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// attendanceFrom joins a record to its event, the event's site, its visitor
+// and the visitor's community. Records whose event, visitor or site is
+// missing are kept with empty names.
+const attendanceFrom = ` FROM checkins c
+	LEFT JOIN events e ON e.id = c.event_id
+	LEFT JOIN sites s ON s.id = e.site_id
+	LEFT JOIN visitors v ON v.id = c.visitor_id
+	LEFT JOIN sites cs ON cs.id = v.community_id`
+
+// attendanceCols are the columns of an AttendanceRow: the record's own
+// (checkinCols, prefixed) then the joined ones, in attendanceDest's order.
+var attendanceCols = func() string {
+	cols := strings.Split(checkinCols, ",")
+	for i, c := range cols {
+		cols[i] = "c." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ") + `, c.subject,
+		coalesce(e.title, ''), coalesce(e.start_ms, 0), coalesce(e.end_ms, 0),
+		coalesce(e.site_id, ''), coalesce(s.name, ''),
+		coalesce(v.phone, ''), coalesce(v.name, ''), coalesce(v.community_id, ''), coalesce(cs.name, '')`
+}()
+
+func attendanceDest(r *AttendanceRow) []any {
+	return append(checkinDest(&r.CheckIn), &r.Subject,
+		&r.EventTitle, &r.EventStartMS, &r.EventEndMS, &r.SiteID, &r.SiteName,
+		&r.Phone, &r.VisitorName, &r.CommunityID, &r.CommunityName)
+}
+
+// EachAttendance calls fn with each record matching f, joined with its names
+// (AttendanceRow), in wall-time order then record id. Rows are streamed from
+// one read transaction (a consistent snapshot; check-ins go on meanwhile),
+// never all held in memory. It stops at the first error from fn or the
+// database and returns it; ctx cancels the query. fn must not keep the row's
+// address. UploadedMS is always 0: the store does not record uploads yet.
+func (s *Store) EachAttendance(ctx context.Context, f AttendanceFilter, fn func(AttendanceRow) error) error {
+	where, args := f.where()
+	rows, err := s.r.QueryContext(ctx, `SELECT `+attendanceCols+attendanceFrom+where+` ORDER BY c.wall_ms, c.id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var r AttendanceRow
+	dest := attendanceDest(&r)
+	for rows.Next() {
+		r = AttendanceRow{}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// CountAttendance returns how many records EachAttendance would deliver for
+// f, e.g. the total of a progress bar.
+func (s *Store) CountAttendance(ctx context.Context, f AttendanceFilter) (int, error) {
+	where, args := f.where()
+	var n int
+	err := s.r.QueryRowContext(ctx, `SELECT count(*)`+attendanceFrom+where, args...).Scan(&n)
+	return n, err
+}
+
+// AttendanceSource returns an export.Source over EachAttendance(ctx, f).
+func (s *Store) AttendanceSource(ctx context.Context, f AttendanceFilter) export.Source {
+	return func(fn func(AttendanceRow) error) error { return s.EachAttendance(ctx, f, fn) }
+}

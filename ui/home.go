@@ -16,14 +16,15 @@ import (
 )
 
 // homeScreen is the start screen: the centre's name and logo, the clock,
-// the sessions on now, and tiles leading to the other screens.
+// the sessions on now and later today, and tiles leading to the other
+// screens.
 type homeScreen struct {
 	shell   *Shell
 	events  []data.Event
 	sites   map[string]string
 	clock   *widget.RichText
-	ongoing *pager
-	minute  int64 // the minute the clock and the ongoing list show
+	today   *pager
+	minute  int64 // the minute the clock and the sessions shown are for
 }
 
 func newHomeScreen(s *Shell) *homeScreen {
@@ -60,8 +61,8 @@ func (h *homeScreen) Build() fyne.CanvasObject {
 	if err != nil {
 		body = s.failed(err)
 	} else {
-		h.ongoing = s.pager(0, lang.L("home.nothingOn"))
-		on := container.NewBorder(text(lang.L("home.ongoing"), styleHeading), nil, nil, nil, h.ongoing.box)
+		h.today = s.pager(0, "")
+		on := container.NewBorder(text(lang.L("home.ongoing"), styleHeading), nil, nil, nil, h.today.box)
 		tiles := container.NewGridWithColumns(2,
 			s.tile(lang.L("home.events"), theme.CalendarIcon(), func() { s.Show(newEventsScreen(s)) }),
 			s.tile(lang.L("home.honour"), theme.AccountIcon(), func() { s.Show(newHonourScreen(s)) }),
@@ -74,7 +75,8 @@ func (h *homeScreen) Build() fyne.CanvasObject {
 	return container.NewBorder(band(head), nil, nil, nil, inset(body))
 }
 
-// Tick shows the time, and once a minute refreshes the sessions on now.
+// Tick shows the time, and once a minute refreshes the sessions on now
+// (the kiosk's site first) and those starting later today.
 func (h *homeScreen) Tick(now time.Time) {
 	minute := now.Unix() / 60
 	if minute == h.minute {
@@ -84,17 +86,29 @@ func (h *homeScreen) Tick(now time.Time) {
 	h.clock.Segments[0].(*widget.TextSegment).Text = clockDate(now) + "  "
 	h.clock.Segments[1].(*widget.TextSegment).Text = now.Format("15:04")
 	h.clock.Refresh()
-	if h.ongoing == nil {
+	if h.today == nil {
 		return
 	}
 	s := h.shell
 	ms := now.UnixMilli()
 	lead := &leadColumn{}
-	var items []fyne.CanvasObject
-	for _, ses := range data.SessionsBetween(h.events, ms, ms+1, s.siteID, s.loc) {
-		items = append(items, s.sessionCard(ses, h.sites, now, lead))
+	var items, later []fyne.CanvasObject
+	for _, ses := range data.SessionsBetween(h.events, ms, startOfDay(now).AddDate(0, 0, 1).UnixMilli(), s.siteID, s.loc) {
+		if ses.StartMS <= ms {
+			items = append(items, s.sessionCard(ses, h.sites, now, lead))
+		} else {
+			later = append(later, s.sessionCard(ses, h.sites, now, lead))
+		}
 	}
-	h.ongoing.setItems(items)
+	if len(items) == 0 {
+		items = append(items, text(lang.L("home.nothingOn"), styleSoft))
+	}
+	if len(later) > 0 {
+		// The heading stays on the page of the first session under it.
+		later[0] = container.NewVBox(text(lang.L("home.later"), styleHeading), later[0])
+		items = append(items, later...)
+	}
+	h.today.setItems(items)
 }
 
 // tile is one of the home screen's big red buttons.

@@ -13,18 +13,35 @@ import (
 func TestHomeShowsClockAndWhatIsOn(t *testing.T) {
 	k := newKiosk(t, small)
 	k.mustShow("小店区新时代文明实践中心", "2026年11月25日 星期三  10:00", "正在进行",
-		"合唱团排练", "文明实践开放日", "活动安排", "光荣榜", "志愿服务队", "关于中心")
-	k.mustNotShow("老年餐厅爱心送餐") // 11:00–12:30 at another site
-
+		"活动安排", "光荣榜", "志愿服务队", "关于中心")
+	k.mustFit("home")
 	clock, _ := k.find("10:00")
+	// On now: the centre's open day and choir; later: the meal delivery of
+	// another site (11:00–12:30) and the evening's classes.
+	checkOrder(t, k.allPages(), "文明实践开放日", "合唱团排练", "今天稍后", "老年餐厅爱心送餐", "门前三包文明劝导")
+
 	*k.now = testNow.Add(65 * time.Minute)
 	k.shell.tick()
 	if got := clock.(*widget.RichText).String(); got != "2026年11月25日 星期三  11:05" {
 		t.Errorf("after a tick the clock shows %q", got)
 	}
-	k.mustShow("老年餐厅爱心送餐", "常青藤社区新时代文明实践站")
+	checkOrder(t, k.allPages(), "文明实践开放日", "老年餐厅爱心送餐", "常青藤社区新时代文明实践站", "今天稍后", "门前三包文明劝导")
 	k.mustNotShow("合唱团排练") // ended at 11:00
-	k.mustFit("home")
+}
+
+// checkOrder fails unless each of want appears in texts, in that order.
+func checkOrder(t *testing.T, texts []string, want ...string) {
+	t.Helper()
+	all := strings.Join(texts, "\n")
+	at := 0
+	for _, w := range want {
+		i := strings.Index(all[at:], w)
+		if i < 0 {
+			t.Errorf("%q is missing or out of order in %q", w, all)
+			return
+		}
+		at += i + len(w)
+	}
 }
 
 func TestClockUsesCentreZone(t *testing.T) {

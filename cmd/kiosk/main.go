@@ -1,0 +1,98 @@
+// Command kiosk is Civic Kiosk's touchscreen app: it opens the kiosk's
+// database (loading the demo centre into an empty one) and shows the
+// centre's screens.
+//
+// Usage: kiosk [--db PATH] [--site ID] [--lang zh-CN|en] [--zone NAME]
+// [--fullscreen] [--size WxH]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/civickiosk/kiosk/assets"
+	"github.com/civickiosk/kiosk/data/content"
+	"github.com/civickiosk/kiosk/data/sqlite"
+	"github.com/civickiosk/kiosk/ui"
+)
+
+func main() {
+	db := flag.String("db", "", "the kiosk's database file (default: ~/.local/share/civic-kiosk/kiosk.db)")
+	site := flag.String("site", "", "the site this kiosk stands at (default: the site setting, else the district centre)")
+	language := flag.String("lang", ui.Languages[0], "the language of the screens: zh-CN or en")
+	zone := flag.String("zone", "", "the centre's time zone (default: the content's, else Asia/Shanghai)")
+	fullscreen := flag.Bool("fullscreen", false, "fill the screen")
+	size := flag.String("size", "1920x1080", "the window size when not fullscreen, WxH")
+	flag.Parse()
+	if err := run(*db, *site, *language, *zone, *fullscreen, *size); err != nil {
+		fmt.Fprintln(os.Stderr, "kiosk:", err)
+		os.Exit(1)
+	}
+}
+
+func run(db, site, language, zone string, fullscreen bool, size string) error {
+	var w, h float32
+	if _, err := fmt.Sscanf(size, "%gx%g", &w, &h); err != nil || w <= 0 || h <= 0 {
+		return fmt.Errorf("--size %q: want WIDTHxHEIGHT, e.g. 1024x600", size)
+	}
+	if err := ui.UseLanguage(language); err != nil {
+		return err
+	}
+	if db == "" {
+		var err error
+		if db, err = sqlite.DefaultPath(); err != nil {
+			return err
+		}
+	}
+	st, err := sqlite.Open(db)
+	if err != nil {
+		return fmt.Errorf("cannot open the database: %w", err)
+	}
+	defer st.Close()
+
+	ctx := context.Background()
+	if empty, err := st.Empty(ctx); err != nil {
+		return fmt.Errorf("database %s: %w", st.Path(), err)
+	} else if empty {
+		f, err := content.Parse(assets.DemoCentre, content.Options{Now: time.Now()})
+		if err != nil {
+			return fmt.Errorf("demo centre: %w", err)
+		}
+		if err := st.LoadContent(ctx, f); err != nil {
+			return fmt.Errorf("loading the demo centre into %s: %w", st.Path(), err)
+		}
+	}
+	loc, err := st.Zone(ctx)
+	if zone != "" {
+		loc, err = time.LoadLocation(zone)
+	}
+	if err != nil {
+		return fmt.Errorf("time zone: %w", err)
+	}
+	here, err := st.KioskSite(ctx, site)
+	if err != nil {
+		return err
+	}
+
+	// Sizes come from the theme alone, whatever the monitor reports.
+	if os.Getenv("FYNE_DISABLE_DPI_DETECTION") == "" {
+		os.Setenv("FYNE_DISABLE_DPI_DETECTION", "1")
+	}
+	a := app.NewWithID("org.civickiosk.kiosk")
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	win := a.NewWindow(lang.L("app.title"))
+	win.Resize(fyne.NewSize(w, h))
+	win.SetFullScreen(fullscreen)
+	shell := ui.NewShell(win, ui.Config{Catalog: st, SiteID: here.ID, Location: loc})
+	stop := shell.StartClock()
+	defer stop()
+	win.ShowAndRun()
+	return nil
+}

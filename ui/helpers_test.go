@@ -252,4 +252,3 @@ func (k *kiosk) mustFit(screen string) {
 		k.t.Errorf("%s: content needs %v, more than the %v window", screen, got, win)
 	}
 }
-

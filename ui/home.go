@@ -19,12 +19,12 @@ import (
 // the sessions on now and later today, and tiles leading to the other
 // screens.
 type homeScreen struct {
-	shell   *Shell
-	events  []data.Event
-	sites   map[string]string
-	clock   *widget.RichText
-	today   *pager
-	minute  int64 // the minute the clock and the sessions shown are for
+	shell  *Shell
+	events []data.Event
+	sites  map[string]string
+	clock  *widget.RichText
+	today  *pager
+	minute int64 // the minute the clock and the sessions shown are for
 }
 
 func newHomeScreen(s *Shell) *homeScreen {

@@ -43,7 +43,8 @@ type CommunityHours struct {
 // per community. Volunteer teams have no member list in the store, so the
 // community of each visitor is the only grouping above the person.
 type HoursReport struct {
-	// Visitors by community name, then name, then subject.
+	// Visitors by community name (no community last), then name, then
+	// subject.
 	Visitors []VisitorHours
 	// Communities by name; visitors with no community come last.
 	Communities []CommunityHours
@@ -131,18 +132,29 @@ func ComputeHours(src Source) (HoursReport, error) {
 		g.ServiceMS += v.ServiceMS
 	}
 	slices.SortFunc(rep.Visitors, func(a, b VisitorHours) int {
-		return cmp.Or(cmp.Compare(a.Community, b.Community), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Subject, b.Subject))
+		return cmp.Or(noneLast(a.CommunityID, b.CommunityID), cmp.Compare(a.Community, b.Community),
+			cmp.Compare(a.CommunityID, b.CommunityID), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Subject, b.Subject))
 	})
 	for _, g := range groups {
 		rep.Communities = append(rep.Communities, *g)
 	}
 	slices.SortFunc(rep.Communities, func(a, b CommunityHours) int {
-		if (a.CommunityID == "") != (b.CommunityID == "") {
-			return cmp.Compare(b.CommunityID, a.CommunityID) // "" last
-		}
-		return cmp.Or(cmp.Compare(a.Community, b.Community), cmp.Compare(a.CommunityID, b.CommunityID))
+		return cmp.Or(noneLast(a.CommunityID, b.CommunityID), cmp.Compare(a.Community, b.Community),
+			cmp.Compare(a.CommunityID, b.CommunityID))
 	})
 	return rep, nil
+}
+
+// noneLast orders community ids so that "" (no community) comes after all
+// others; it is 0 when both or neither are "".
+func noneLast(a, b string) int {
+	switch {
+	case (a == "") == (b == ""):
+		return 0
+	case a == "":
+		return 1
+	}
+	return -1
 }
 
 // hoursTable is the per-person sheet of the hours report.

@@ -1,0 +1,287 @@
+//go:build e2e
+
+// End-to-end tests: the real kiosk binary in a real X server (Xvfb), driven
+// by xdotool the way a touchscreen and a keyboard-wedge scanner drive it,
+// and read back with screenshots (ImageMagick import) and zbarimg.
+// Run with: go test -tags e2e ./cmd/kiosk
+// Screenshots are kept in $ARTEFACTS (default: a temporary folder).
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/civickiosk/kiosk/data/sqlite"
+)
+
+var (
+	buildOnce sync.Once
+	binary    string
+	buildErr  error
+)
+
+// kioskBinary builds the real kiosk (with GL) once per test run.
+func kioskBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "kiosk-e2e")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binary = filepath.Join(dir, "kiosk")
+		out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binary
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binary != "" {
+		os.RemoveAll(filepath.Dir(binary))
+	}
+	os.Exit(code)
+}
+
+// artefacts returns the folder where screenshots are kept.
+func artefacts(t *testing.T) string {
+	dir := os.Getenv("ARTEFACTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// display is one Xvfb server.
+type display struct {
+	name string
+	w, h int
+}
+
+var nextDisplay = 91
+
+// startXvfb starts an X server of w×h pixels for the test's lifetime.
+func startXvfb(t *testing.T, w, h int) display {
+	t.Helper()
+	for _, tool := range []string{"Xvfb", "import", "xdotool", "zbarimg"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is not installed (scripts/deps test installs it): %v", tool, err)
+		}
+	}
+	for ; nextDisplay < 200; nextDisplay++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", nextDisplay)); err == nil {
+			continue
+		}
+		name := fmt.Sprintf(":%d", nextDisplay)
+		nextDisplay++
+		cmd := exec.Command("Xvfb", name, "-screen", "0", fmt.Sprintf("%dx%dx24", w, h), "-nolisten", "tcp")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		sock := "/tmp/.X11-unix/X" + name[1:]
+		waitFor(t, 20*time.Second, "Xvfb "+name, func() bool { _, err := os.Stat(sock); return err == nil })
+		return display{name: name, w: w, h: h}
+	}
+	t.Fatal("no free X display number")
+	return display{}
+}
+
+// kiosk is a running kiosk process.
+type kiosk struct {
+	cmd    *exec.Cmd
+	db     string
+	stderr *bytes.Buffer
+}
+
+// startKiosk runs the kiosk on d with the database db and extra flags, and
+// waits until its window has drawn.
+func startKiosk(t *testing.T, d display, db string, args ...string) *kiosk {
+	t.Helper()
+	all := append([]string{"--db", db, "--size", fmt.Sprintf("%dx%d", d.w, d.h)}, args...)
+	cmd := exec.Command(kioskBinary(t), all...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+d.name, "LANG=C.UTF-8", "TZ=UTC", "FYNE_DISABLE_DPI_DETECTION=1")
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	k := &kiosk{cmd: cmd, db: db, stderr: &stderr}
+	t.Cleanup(func() {
+		k.stop()
+		if t.Failed() {
+			t.Logf("kiosk output:\n%s", stderr.String())
+		}
+	})
+	waitFor(t, 60*time.Second, "the kiosk's first frame", func() bool {
+		img := capture(t, d)
+		return colours(img) > 8
+	})
+	return k
+}
+
+// stop ends the kiosk (SIGKILL: it must survive that anyway).
+func (k *kiosk) stop() {
+	if k.cmd.ProcessState == nil {
+		k.cmd.Process.Kill()
+		k.cmd.Wait()
+	}
+}
+
+// capture takes a screenshot of the whole display.
+func capture(t *testing.T, d display) image.Image {
+	t.Helper()
+	out, err := exec.Command("import", "-display", d.name, "-window", "root", "png:-").Output()
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+// screenshot captures the display and keeps it as an artefact named name.png.
+func screenshot(t *testing.T, d display, name string) (image.Image, string) {
+	t.Helper()
+	img := capture(t, d)
+	path := filepath.Join(artefacts(t), name+".png")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	return img, path
+}
+
+// colours counts the distinct colours in img, up to 1000.
+func colours(img image.Image) int {
+	seen := map[color.RGBA]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			seen[color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), 255}] = true
+			if len(seen) >= 1000 {
+				return len(seen)
+			}
+		}
+	}
+	return len(seen)
+}
+
+// waitFor polls cond until it holds or timeout passes.
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// xdo runs xdotool on d.
+func xdo(t *testing.T, d display, args ...string) {
+	t.Helper()
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+d.name)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("xdotool %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// tap clicks at (x, y) like a finger on a touchscreen.
+func tap(t *testing.T, d display, x, y int) {
+	t.Helper()
+	xdo(t, d, "mousemove", fmt.Sprint(x), fmt.Sprint(y), "click", "1")
+	time.Sleep(300 * time.Millisecond)
+}
+
+// zbar decodes every QR code in the PNG at path.
+func zbar(t *testing.T, path string) []string {
+	t.Helper()
+	out, _ := exec.Command("zbarimg", "-q", "--raw", path).Output()
+	var codes []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if l != "" {
+			codes = append(codes, l)
+		}
+	}
+	return codes
+}
+
+func TestKioskShowsTheDemoCentre(t *testing.T) {
+	for _, size := range [][2]int{{1920, 1080}, {1024, 600}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			d := startXvfb(t, size[0], size[1])
+			db := filepath.Join(t.TempDir(), "kiosk.db")
+			startKiosk(t, d, db)
+			time.Sleep(2 * time.Second) // let the clock and fonts settle
+			img, path := screenshot(t, d, fmt.Sprintf("home-%dx%d", size[0], size[1]))
+			if n := colours(img); n < 50 {
+				t.Fatalf("the screen has only %d colours: %s", n, path)
+			}
+			if red := share(img, isThemeRed); red < 0.01 {
+				t.Fatalf("no red title band or tiles on screen (%.3f of pixels): %s", red, path)
+			}
+
+			// The demo centre was loaded into the empty database on first run.
+			st, err := sqlite.Open(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			evs, err := st.Events(context.Background())
+			if err != nil || len(evs) < 10 {
+				t.Fatalf("demo events in the database: %d, %v", len(evs), err)
+			}
+		})
+	}
+}
+
+// isThemeRed matches the kiosk's accent red (中国红 #C8102E) and shades near it.
+func isThemeRed(c color.Color) bool {
+	r, g, b, _ := c.RGBA()
+	return r>>8 > 150 && g>>8 < 80 && b>>8 < 90
+}
+
+// share returns the fraction of img's pixels that match.
+func share(img image.Image, match func(color.Color) bool) float64 {
+	b := img.Bounds()
+	n, all := 0, 0
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			all++
+			if match(img.At(x, y)) {
+				n++
+			}
+		}
+	}
+	return float64(n) / float64(all)
+}

@@ -1,0 +1,95 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+// Backup copies the live database to dest with SQLite's online backup API
+// (sqlite3_backup_*, as (*sqlite3.SQLiteConn).Backup exposes it): a
+// consistent snapshot taken while the kiosk keeps writing. dest is written
+// to a temporary file beside it and renamed into place, so a failed backup
+// never leaves a half-written file.
+func (s *Store) Backup(ctx context.Context, dest string) error {
+	tmp := dest + ".part"
+	os.Remove(tmp)
+	dst, err := sql.Open("sqlite3", "file:"+tmp)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	dconn, err := dst.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer dconn.Close()
+	sconn, err := s.r.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer sconn.Close()
+	err = dconn.Raw(func(dd any) error {
+		return sconn.Raw(func(sd any) error {
+			b, err := dd.(*sqlite3.SQLiteConn).Backup("main", sd.(*sqlite3.SQLiteConn), "main")
+			if err != nil {
+				return err
+			}
+			for done := false; !done; {
+				if done, err = b.Step(256); err != nil {
+					b.Close()
+					return err
+				}
+			}
+			return b.Finish()
+		})
+	})
+	if err == nil {
+		err = dconn.Close()
+	}
+	if err == nil {
+		err = dst.Close()
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("backup of %s to %s: %w", s.path, dest, err)
+	}
+	return os.Rename(tmp, dest)
+}
+
+// backupPrefix names the daily backups: kiosk-YYYY-MM-DD.db.
+const backupPrefix = "kiosk-"
+
+// DailyBackup makes today's backup in dir (kiosk-YYYY-MM-DD.db, the day in
+// loc) unless it exists, and deletes all but the newest keep backups. It
+// returns the path of today's backup.
+func (s *Store) DailyBackup(ctx context.Context, dir string, now time.Time, loc *time.Location, keep int) (string, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, backupPrefix+now.In(loc).Format("2006-01-02")+".db")
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if err := s.Backup(ctx, path); err != nil {
+			return "", err
+		}
+	}
+	names, err := filepath.Glob(filepath.Join(dir, backupPrefix+"????-??-??.db"))
+	if err != nil {
+		return path, err
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(names)))
+	for i, n := range names {
+		if i >= keep && strings.HasPrefix(filepath.Base(n), backupPrefix) {
+			os.Remove(n)
+		}
+	}
+	return path, nil
+}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/civickiosk/kiosk/data/content"
+	hubsync "github.com/civickiosk/kiosk/data/sync"
+)
+
+func init() {
+	commands["enrol"] = command{"print a one-time enrolment code for a kiosk: enrol --site ID [--ttl 168h]", enrol}
+	commands["revoke"] = command{"revoke a kiosk's token (it gets 401 until enrolled again): revoke --device ID", revoke}
+	commands["devices"] = command{"list enrolled kiosks, their last contact and clock error", devices}
+	commands["import"] = command{"publish a centre content file to the kiosks: import [--replace] FILE", importContent}
+	commands["stats"] = command{"check-ins per site per day: stats [--from YYYY-MM-DD] [--to YYYY-MM-DD]", stats}
+}
+
+func enrol(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("enrol", flag.ContinueOnError)
+	sf := addStoreFlags(fs)
+	site := fs.String("site", "", "the site the kiosk stands at (a site id of the hub's content)")
+	ttl := fs.Duration("ttl", hubsync.DefaultCodeTTL, "how long the code stays valid")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *site == "" {
+		return errors.New("give --site ID")
+	}
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	code, exp, err := hubsync.NewEnrolCode(ctx, st, *site, *ttl, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(out, code)
+	fmt.Fprintf(os.Stderr, "one-time code for site %s, valid until %s: kioskctl enrol --hub URL --code %s\n",
+		*site, time.UnixMilli(exp).Format(time.RFC3339), code)
+	return nil
+}
+
+func revoke(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("revoke", flag.ContinueOnError)
+	sf := addStoreFlags(fs)
+	dev := fs.String("device", "", "device id (see hub devices)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *dev == "" {
+		return errors.New("give --device ID")
+	}
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.RevokeDevice(ctx, *dev, time.Now().UnixMilli()); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "revoked device %s\n", *dev)
+	return nil
+}
+
+func devices(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("devices", flag.ContinueOnError)
+	sf := addStoreFlags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	ds, err := st.Devices(ctx)
+	if err != nil {
+		return err
+	}
+	when := func(ms int64) string {
+		if ms == 0 {
+			return "-"
+		}
+		return time.UnixMilli(ms).Format("2006-01-02T15:04:05Z07:00")
+	}
+	fmt.Fprintf(out, "%-36s  %-16s  %-10s  %-25s  %s\n", "DEVICE", "SITE", "STATE", "LAST SEEN", "CLOCK")
+	for _, d := range ds {
+		state := "active"
+		if d.RevokedMS != 0 {
+			state = "revoked"
+		}
+		clock := "-"
+		if d.ClockCheckedMS != 0 {
+			clock = fmt.Sprintf("%+.1fs", float64(d.ClockOffsetMS)/1000)
+			if d.ClockSuspect() {
+				clock += " OFF BY MORE THAN 5 MIN"
+			}
+		}
+		fmt.Fprintf(out, "%-36s  %-16s  %-10s  %-25s  %s\n", d.ID, d.SiteID, state, when(d.LastSeenMS), clock)
+	}
+	return nil
+}
+
+func importContent(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	sf := addStoreFlags(fs)
+	replace := fs.Bool("replace", false, "delete the events, honour-wall entries, teams and sites the file does not list")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("give exactly one content file: import [--replace] FILE")
+	}
+	name := fs.Arg(0)
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	f, err := content.Parse(src, content.Options{Now: time.Now(), Dir: os.DirFS(filepath.Dir(name))})
+	if err != nil {
+		return fmt.Errorf("%s: nothing was imported:\n%w", name, err)
+	}
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	n, err := hubsync.ImportContent(ctx, st, f, *replace, time.Now().UnixMilli())
+	if err != nil {
+		return fmt.Errorf("%s: nothing was imported: %w", name, err)
+	}
+	fmt.Fprintf(out, "imported %s: %d sites, %d events, %d honour-wall entries, %d teams; %d changes for the kiosks\n",
+		name, len(f.Sites), len(f.Events), len(f.Honour), len(f.Teams), n)
+	return nil
+}
+
+// dayRange parses --from/--to dates (inclusive) in loc into [fromMS, toMS).
+func dayRange(from, to string, loc *time.Location) (int64, int64, error) {
+	var fromMS, toMS int64
+	if from != "" {
+		d, err := time.ParseInLocation("2006-01-02", from, loc)
+		if err != nil {
+			return 0, 0, fmt.Errorf("--from: want YYYY-MM-DD")
+		}
+		fromMS = d.UnixMilli()
+	}
+	if to != "" {
+		d, err := time.ParseInLocation("2006-01-02", to, loc)
+		if err != nil {
+			return 0, 0, fmt.Errorf("--to: want YYYY-MM-DD")
+		}
+		toMS = d.AddDate(0, 0, 1).UnixMilli()
+	}
+	return fromMS, toMS, nil
+}
+
+func stats(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("stats", flag.ContinueOnError)
+	sf := addStoreFlags(fs)
+	from := fs.String("from", "", "first day, YYYY-MM-DD in the centre's zone")
+	to := fs.String("to", "", "last day, YYYY-MM-DD")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	loc, err := hubsync.HubZone(ctx, st)
+	if err != nil {
+		return err
+	}
+	fromMS, toMS, err := dayRange(*from, *to, loc)
+	if err != nil {
+		return err
+	}
+	days, err := hubsync.Stats(ctx, st, loc, fromMS, toMS)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "%-10s  %-16s  %s\n", "DAY", "SITE", "CHECK-INS")
+	for _, d := range days {
+		fmt.Fprintf(out, "%-10s  %-16s  %d\n", d.Day, d.SiteID, d.CheckIns)
+	}
+	return nil
+}

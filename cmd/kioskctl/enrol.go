@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	hubsync "github.com/civickiosk/kiosk/data/sync"
+)
+
+func init() {
+	commands["enrol"] = command{"enrol this kiosk at the district hub: enrol --db PATH --hub URL --code CODE", enrol}
+}
+
+func enrol(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("enrol", flag.ContinueOnError)
+	db := dbFlag(fs)
+	hub := fs.String("hub", "", "the hub's address, https://HOST[:PORT]")
+	code := fs.String("code", "", "one-time enrolment code (hub enrol --site ID)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *hub == "" || *code == "" {
+		return errors.New("give --hub URL and --code CODE")
+	}
+	st, err := openStore(*db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r, err := hubsync.Enrol(ctx, st, *hub, *code, nil)
+	if errors.Is(err, hubsync.ErrBadCode) {
+		return fmt.Errorf("the hub refused the code (unknown, expired or already used): ask for a new one")
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "enrolled device %s at %s for site %s; run kioskctl sync --db %s to fetch the content\n",
+		r.DeviceID, *hub, r.SiteID, st.Path())
+	return nil
+}

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	hubsync "github.com/civickiosk/kiosk/data/sync"
+)
+
+func init() {
+	commands["sync"] = command{"run one sync round with the hub (push check-ins, then pull content): sync --db PATH", syncRound}
+}
+
+func syncRound(ctx context.Context, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
+	db := dbFlag(fs)
+	timeout := fs.Duration("timeout", 60*time.Second, "timeout of each request to the hub")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	st, err := openStore(*db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	cl := hubsync.NewClient(st, hubsync.ClientOptions{HTTP: &http.Client{Timeout: *timeout}, Progress: func(p hubsync.Progress) {
+		if p.Pending > 0 {
+			fmt.Fprintf(out, "  sent %d, %d still to send\n", p.Sent, p.Pending)
+		}
+	}})
+	r, err := cl.Round(ctx)
+	fmt.Fprintf(out, "up: %d stored, %d already stored, %d rejected, %d revocations; down: %d changes (cursor %d); %d waiting\n",
+		r.Stored, r.Already, r.Rejected, r.Revocations, r.Changes, r.Cursor, r.Pending)
+	if r.Rejected > 0 {
+		rej, _ := st.RejectedCheckIns(ctx)
+		for _, x := range rej {
+			fmt.Fprintf(out, "  rejected %s: %s\n", x.ID, x.Reason)
+		}
+	}
+	if r.ClockOffsetMS > hubsync.MaxClockSkewMS || -r.ClockOffsetMS > hubsync.MaxClockSkewMS {
+		fmt.Fprintf(out, "warning: this kiosk's clock is %s off the hub's\n", time.Duration(r.ClockOffsetMS)*time.Millisecond)
+	}
+	return err
+}

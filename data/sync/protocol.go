@@ -147,15 +147,15 @@ type PushRequest struct {
 	Revocations []Revocation `json:"revocations,omitempty"`
 }
 
-// Status is the hub's answer for one uploaded record.
-type Status string
+// RecordStatus is the hub's answer for one uploaded record.
+type RecordStatus string
 
 // The statuses. A kiosk drops stored and already-stored records from its
 // outbox and keeps rejected ones, with their reason, out of it.
 const (
-	StatusStored   Status = "stored"
-	StatusAlready  Status = "already_stored"
-	StatusRejected Status = "rejected"
+	StatusStored   RecordStatus = "stored"
+	StatusAlready  RecordStatus = "already_stored"
+	StatusRejected RecordStatus = "rejected"
 )
 
 // Reasons for a rejected record.
@@ -166,9 +166,9 @@ const (
 
 // RecordResult is the hub's answer for one record of a batch.
 type RecordResult struct {
-	ID     string `json:"id"`
-	Status Status `json:"status"`
-	Reason string `json:"reason,omitempty"` // for StatusRejected: Reject… and detail
+	ID     string       `json:"id"`
+	Status RecordStatus `json:"status"`
+	Reason string       `json:"reason,omitempty"` // for StatusRejected: Reject… and detail
 }
 
 // PushResponse answers a PushRequest: one result per record, in order.

@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"github.com/civickiosk/kiosk/data"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 )
 
 // Sheet names of the hours report.
@@ -44,9 +46,9 @@ type CommunityHours struct {
 // community of each visitor is the only grouping above the person.
 type HoursReport struct {
 	// Visitors by community name (no community last), then name, then
-	// subject.
+	// subject. Names sort in pinyin order (Unicode collation for Chinese).
 	Visitors []VisitorHours
-	// Communities by name; visitors with no community come last.
+	// Communities by name in pinyin order; no community comes last.
 	Communities []CommunityHours
 }
 
@@ -131,15 +133,16 @@ func ComputeHours(src Source) (HoursReport, error) {
 		g.Sessions += v.Sessions
 		g.ServiceMS += v.ServiceMS
 	}
+	pinyin := collate.New(language.Chinese).CompareString
 	slices.SortFunc(rep.Visitors, func(a, b VisitorHours) int {
-		return cmp.Or(noneLast(a.CommunityID, b.CommunityID), cmp.Compare(a.Community, b.Community),
-			cmp.Compare(a.CommunityID, b.CommunityID), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Subject, b.Subject))
+		return cmp.Or(noneLast(a.CommunityID, b.CommunityID), pinyin(a.Community, b.Community),
+			cmp.Compare(a.CommunityID, b.CommunityID), pinyin(a.Name, b.Name), cmp.Compare(a.Subject, b.Subject))
 	})
 	for _, g := range groups {
 		rep.Communities = append(rep.Communities, *g)
 	}
 	slices.SortFunc(rep.Communities, func(a, b CommunityHours) int {
-		return cmp.Or(noneLast(a.CommunityID, b.CommunityID), cmp.Compare(a.Community, b.Community),
+		return cmp.Or(noneLast(a.CommunityID, b.CommunityID), pinyin(a.Community, b.Community),
 			cmp.Compare(a.CommunityID, b.CommunityID))
 	})
 	return rep, nil

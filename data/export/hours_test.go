@@ -198,3 +198,23 @@ func TestHoursXLSX(t *testing.T) {
 	}
 	checkLayout(t, f, CommunitySheet, len(CommunityHeaders()))
 }
+
+func TestHoursSortPinyin(t *testing.T) {
+	var rows []AttendanceRow
+	for i, name := range []string{"张三", "王五", "李四", "阿明"} {
+		r := hrow("s"+string(rune('0'+i)), "1", 0, data.In, "07:30", data.MethodQR)
+		r.VisitorName = name
+		rows = append(rows, r)
+	}
+	rep, err := ComputeHours(Rows(rows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range rep.Visitors {
+		got = append(got, v.Name)
+	}
+	if want := []string{"阿明", "李四", "王五", "张三"}; !reflect.DeepEqual(got, want) { // a, li, wang, zhang
+		t.Fatalf("order %q, want %q", got, want)
+	}
+}

@@ -90,6 +90,12 @@ func New(ctx context.Context, st *sqlite.Store, o Options) (*Service, error) {
 // DeviceID returns the kiosk's device id.
 func (s *Service) DeviceID() string { return s.device }
 
+// RunClock returns this run's id and the ms elapsed since the run started on
+// the monotonic clock: the anchor the hub uses to repair a wrong wall clock.
+func (s *Service) RunClock() (runID string, runMS int64) {
+	return s.run, time.Since(s.runStart).Milliseconds()
+}
+
 // Rules returns the rules in force.
 func (s *Service) Rules() data.Rules { return s.rules }
 

@@ -55,7 +55,6 @@ type shown struct {
 // Shell is the kiosk's window: it shows one screen at a time, keeps the
 // screens it came through for the back button, and notes every tap.
 type Shell struct {
-	win     fyne.Window
 	catalog data.Catalog
 	siteID  string
 	loc     *time.Location
@@ -69,7 +68,7 @@ type Shell struct {
 // NewShell makes the kiosk's shell in win, sets the window's content and
 // shows the home screen.
 func NewShell(win fyne.Window, cfg Config) *Shell {
-	s := &Shell{win: win, catalog: cfg.Catalog, siteID: cfg.SiteID, loc: cfg.Location, now: cfg.Now}
+	s := &Shell{catalog: cfg.Catalog, siteID: cfg.SiteID, loc: cfg.Location, now: cfg.Now}
 	if s.loc == nil {
 		loc, err := time.LoadLocation(data.DefaultZone) // zone data is embedded by package data
 		if err != nil {

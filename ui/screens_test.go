@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -267,4 +268,21 @@ func TestEnglish(t *testing.T) {
 	k.tap("Events")
 	k.mustShow("Today", "This week", "Home")
 	k.mustFit("events in English")
+}
+
+func TestClockGoroutineStops(t *testing.T) {
+	k := newKiosk(t, small)
+	before := runtime.NumGoroutine()
+	stop := k.shell.StartClock()
+	if runtime.NumGoroutine() <= before {
+		t.Fatal("StartClock started no goroutine")
+	}
+	stop()
+	stop()
+	for deadline := time.Now().Add(time.Second); runtime.NumGoroutine() > before && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after stopping the clock, %d before starting it", n, before)
+	}
 }

@@ -57,7 +57,7 @@ func (d *eventDetailScreen) Build() fyne.CanvasObject {
 	items := []fyne.CanvasObject{text(ev.Title, styleHeading)}
 	items = append(items, factRows(facts)...)
 	if ev.Description != "" {
-		items = append(items, s.card(text(ev.Description, styleBody), nil))
+		items = append(items, s.card(text(ev.Description, styleReading), nil))
 	}
 	list := s.pager(0, "")
 	list.setItems(items)

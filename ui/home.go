@@ -47,6 +47,9 @@ func (h *homeScreen) Build() fyne.CanvasObject {
 	if name == "" {
 		name = h.sites[s.siteID]
 	}
+	if name == "" {
+		name = lang.L("app.title")
+	}
 
 	logo := canvas.NewImageFromResource(fyne.NewStaticResource("icon.png", assets.Icon))
 	logo.FillMode = canvas.ImageFillContain
@@ -57,21 +60,22 @@ func (h *homeScreen) Build() fyne.CanvasObject {
 	h.minute = -1
 	head := container.NewBorder(nil, nil, container.New(squareLayout{side: 2.5}, logo), h.clock, titleText(name))
 
-	var body fyne.CanvasObject
+	var today fyne.CanvasObject
 	if err != nil {
-		body = s.failed(err)
+		today = s.failed(err)
 	} else {
 		h.today = s.pager(0, "")
-		on := container.NewBorder(text(lang.L("home.ongoing"), styleHeading), nil, nil, nil, h.today.box)
-		tiles := container.NewGridWithColumns(2,
-			s.tile(lang.L("home.events"), theme.CalendarIcon(), func() { s.Show(newEventsScreen(s)) }),
-			s.tile(lang.L("home.honour"), theme.AccountIcon(), func() { s.Show(newHonourScreen(s)) }),
-			s.tile(lang.L("home.teams"), theme.GridIcon(), func() { s.Show(newTeamsScreen(s)) }),
-			s.tile(lang.L("home.about"), theme.InfoIcon(), func() { s.Show(newAboutScreen(s)) }),
-		)
-		body = container.New(&splitLayout{ratio: 0.55}, on, tiles)
+		today = h.today.box
 	}
+	on := container.NewBorder(text(lang.L("home.ongoing"), styleHeading), nil, nil, nil, today)
+	tiles := container.NewGridWithColumns(2,
+		s.tile(lang.L("home.events"), theme.CalendarIcon(), func() { s.Show(newEventsScreen(s)) }),
+		s.tile(lang.L("home.honour"), theme.AccountIcon(), func() { s.Show(newHonourScreen(s)) }),
+		s.tile(lang.L("home.teams"), theme.GridIcon(), func() { s.Show(newTeamsScreen(s)) }),
+		s.tile(lang.L("home.about"), theme.InfoIcon(), func() { s.Show(newAboutScreen(s)) }),
+	)
 	h.Tick(s.Now())
+	body := container.New(&splitLayout{ratio: 0.55}, on, tiles)
 	return container.NewBorder(band(head), nil, nil, nil, inset(body))
 }
 

@@ -30,6 +30,6 @@ func (d *honourDetailScreen) Build() fyne.CanvasObject {
 	who.Wrapping = fyne.TextWrapWord
 	head := container.NewBorder(nil, nil, container.NewVBox(newAvatar(e.Name, e.Photo, 5)), nil, who)
 	list := s.pager(0, "")
-	list.setItems([]fyne.CanvasObject{head, s.card(text(e.Story, styleBody), nil)})
+	list.setItems([]fyne.CanvasObject{head, s.card(text(e.Story, styleReading), nil)})
 	return s.frame(lang.L("honour.detail"), true, list.box)
 }

@@ -1,14 +1,19 @@
 package ui
 
 import (
+	"context"
+	"errors"
 	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/civickiosk/kiosk/data"
 )
 
 func TestHomeShowsClockAndWhatIsOn(t *testing.T) {
@@ -284,5 +289,37 @@ func TestClockGoroutineStops(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("%d goroutines after stopping the clock, %d before starting it", n, before)
+	}
+}
+
+// brokenCatalog fails every read, like a store whose disk has gone.
+type brokenCatalog struct{}
+
+var errBroken = errors.New("disk I/O error")
+
+func (brokenCatalog) Centre(context.Context) (data.Centre, error)  { return data.Centre{}, errBroken }
+func (brokenCatalog) Sites(context.Context) ([]data.Site, error)   { return nil, errBroken }
+func (brokenCatalog) Events(context.Context) ([]data.Event, error) { return nil, errBroken }
+func (brokenCatalog) Event(context.Context, string) (data.Event, error) {
+	return data.Event{}, errBroken
+}
+func (brokenCatalog) HonourEntries(context.Context) ([]data.HonourEntry, error) {
+	return nil, errBroken
+}
+func (brokenCatalog) Teams(context.Context) ([]data.Team, error) { return nil, errBroken }
+
+func TestUnreadableContentIsExplained(t *testing.T) {
+	test.NewTempApp(t)
+	win := test.NewTempWindow(t, nil)
+	win.Resize(small)
+	k := &kiosk{t: t, win: win, now: &testNow}
+	k.shell = NewShell(win, Config{Catalog: brokenCatalog{}, SiteID: "xiaodian", Location: shanghai,
+		Now: func() time.Time { return testNow }})
+	k.mustShow("新时代文明实践中心", "内容暂时无法显示", "disk I/O error", "活动安排")
+	for _, tile := range []string{"活动安排", "光荣榜", "志愿服务队", "关于中心"} {
+		k.tap(tile)
+		k.mustShow("内容暂时无法显示", "返回首页")
+		k.mustFit(tile + " without content")
+		k.tap("返回首页")
 	}
 }

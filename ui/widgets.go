@@ -11,6 +11,7 @@ import (
 // Text styles used across the screens.
 var (
 	styleBody    = widget.RichTextStyle{ColorName: theme.ColorNameForeground}
+	styleReading = widget.RichTextStyle{ColorName: theme.ColorNameForeground, SizeName: theme.SizeNameSubHeadingText}
 	styleSoft    = widget.RichTextStyle{ColorName: colorNameTextSoft}
 	styleStrong  = widget.RichTextStyle{ColorName: theme.ColorNameForeground, TextStyle: fyne.TextStyle{Bold: true}}
 	styleAccent  = widget.RichTextStyle{ColorName: theme.ColorNamePrimary, TextStyle: fyne.TextStyle{Bold: true}}

@@ -204,7 +204,7 @@ func (s *Shell) frame(title string, back bool, body fyne.CanvasObject) fyne.Canv
 	}
 	buttons.Add(s.button(lang.L("nav.home"), theme.HomeIcon(), widget.MediumImportance, s.Home))
 	head := container.NewBorder(nil, nil, nil, buttons, titleText(title))
-	return container.NewBorder(band(head), nil, nil, nil, inset(body))
+	return container.NewBorder(band(head), nil, nil, nil, container.NewPadded(body))
 }
 
 // failed is shown in place of a screen's content when the catalog cannot be

@@ -76,7 +76,7 @@ func (h *homeScreen) Build() fyne.CanvasObject {
 	)
 	h.Tick(s.Now())
 	body := container.New(&splitLayout{ratio: 0.55}, on, tiles)
-	return container.NewBorder(band(head), nil, nil, nil, inset(body))
+	return container.NewBorder(band(head), nil, nil, nil, container.NewPadded(body))
 }
 
 // Tick shows the time, and once a minute refreshes the sessions on now

@@ -10,9 +10,9 @@ import (
 
 // pager shows a list of items one page at a time, as many as fit in its
 // size, in one column or in columns at least colWidth text sizes wide. When
-// they do not all fit, it shows 上一页/下一页 buttons and "第 2/5 页" under
-// them. Touchscreens on desktops cannot drag-scroll, so this replaces
-// scrolling everywhere.
+// they do not all fit, a row of 上一页, "第 2/5 页" and 下一页 at the bottom
+// turns the pages. Touchscreens on desktops cannot drag-scroll, so this
+// replaces scrolling everywhere.
 type pager struct {
 	colWidth float32 // in text sizes; 0 means one column
 	empty    string  // shown when there are no items
@@ -35,8 +35,7 @@ func (s *Shell) pager(colWidth float32, empty string) *pager {
 	p.prev = s.button(lang.L("pager.prev"), theme.NavigateBackIcon(), widget.MediumImportance, func() { p.turn(-1) })
 	p.next = s.button(lang.L("pager.next"), theme.NavigateNextIcon(), widget.MediumImportance, func() { p.turn(1) })
 	p.next.IconPlacement = widget.ButtonIconTrailingText
-	p.status = widget.NewRichText(&widget.TextSegment{Text: "", Style: widget.RichTextStyle{
-		Alignment: fyne.TextAlignCenter, ColorName: theme.ColorNameForeground, TextStyle: fyne.TextStyle{Bold: true}}})
+	p.status = widget.NewRichText(&widget.TextSegment{Style: styleStrong})
 	p.nav = container.NewBorder(nil, nil, p.prev, p.next, container.NewCenter(p.status))
 	p.box = container.New(p, p.nav)
 	return p

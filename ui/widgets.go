@@ -43,11 +43,6 @@ func band(content fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewStack(bg, container.NewPadded(content))
 }
 
-// inset surrounds a screen's body with a margin.
-func inset(body fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewPadded(body)
-}
-
 // tapButton is a widget.Button at least one tap target high and wide.
 type tapButton struct {
 	widget.Button

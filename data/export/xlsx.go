@@ -1,6 +1,7 @@
 package export
 
 import (
+	"archive/zip"
 	"errors"
 	"io"
 	"strings"
@@ -80,16 +81,30 @@ func (b *book) sheet(t table) (*sheet, error) {
 	return s, nil
 }
 
-// write flushes every sheet and writes the workbook to w, the first sheet
-// active.
+// write flushes every sheet and writes the workbook to w (the first sheet is
+// the active one).
+//
+// excelize's File.Write assembles the whole zip in a memory buffer first;
+// here its zip writer (File.SetZipWriter) writes straight to w instead, so
+// the sheet data goes from its temporary file to w and memory stays bounded.
+// excelize then finds its own buffer empty and writes nothing more to it.
+// Entries over 4 GiB (about 3 million rows) would lack excelize's ZIP64
+// local-header fix-up.
 func (b *book) write(w io.Writer) error {
 	for _, sw := range b.sheets {
 		if err := sw.Flush(); err != nil {
 			return err
 		}
 	}
-	b.f.SetActiveSheet(0)
-	return b.f.Write(w)
+	b.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	buf, err := b.f.WriteToBuffer()
+	if err != nil {
+		return err
+	}
+	if buf.Len() != 0 { // excelize wrote around the zip writer: keep its bytes
+		return errors.New("xlsx: unexpected data outside the zip stream")
+	}
+	return nil
 }
 
 // close removes the workbook's temporary files.

@@ -95,21 +95,37 @@ func eachAttendance(src Source, o Options) func(emit func([]cell) error) error {
 
 // WriteAttendanceCSV writes the attendance log as CSV to w: a header row
 // (AttendanceHeaders) and one row per record src delivers, in its order. It
-// returns the number of data rows written. Text cells are neutralised
-// against CSV injection (Neutralise); the layout is described at csvWriter
-// and the cell formats at the kinds: dates 2006-01-02, times 15:04:05 in
-// Options.Zone. An error from src or w stops the writing and is returned;
-// w then holds a partial file (use WriteFile for all-or-nothing files).
+// returns the number of data rows written.
+//
+// The file is UTF-8 starting with a BOM (zh-CN Excel needs it to read UTF-8),
+// or with Options.GB18030 GB18030 without a BOM; comma-separated, each record
+// ended by CRLF, fields quoted where RFC 4180 needs it (encoding/csv), line
+// breaks inside a field kept as they are. Dates are 2006-01-02, times
+// 15:04:05 and date-times 2006-01-02 15:04:05 in Options.Zone; the offset is
+// "UTC+08:00". Text cells are neutralised against CSV injection
+// (Neutralise). Phones are masked unless Options.FullPhone; a full phone in
+// CSV is a bare 11-digit number, which Excel shows as 1.38E+10 — XLSX keeps
+// it as text.
+//
+// An error from src or w stops the writing and is returned; w then holds a
+// partial file (WriteFile makes files all or nothing).
 func WriteAttendanceCSV(w io.Writer, src Source, o Options) (int, error) {
 	return writeCSV(w, attendanceTable, o, eachAttendance(src, o))
 }
 
 // WriteAttendanceXLSX writes the attendance log as an XLSX workbook to w:
-// one sheet, 考勤记录, with a bold, frozen header row and one row per
-// record. Dates and times are Excel date-times in Options.Zone with number
-// formats (yyyy-mm-dd, hh:mm:ss); key ids and pass numbers are numbers;
-// everything else is text. It returns the number of data rows. Nothing is
-// written to w until every row has been read from src.
+// one sheet, 考勤记录, with a bold, frozen header row, set column widths and
+// one row per record. Dates and times are Excel date-time serials of the
+// wall clock in Options.Zone with number formats (yyyy-mm-dd, hh:mm:ss,
+// yyyy-mm-dd hh:mm:ss); key ids and pass numbers are numbers; everything
+// else, phones included, is text (inline strings, never formulas, so they
+// are not neutralised). Text longer than 32767 characters, Excel's cell
+// limit, is cut there.
+//
+// Rows go through excelize's StreamWriter: memory stays bounded (sheet data
+// beyond 16 MiB is spilled to a temporary file in Options.TempDir). Nothing
+// is written to w until every row has been read from src. It returns the
+// number of data rows.
 func WriteAttendanceXLSX(w io.Writer, src Source, o Options) (int, error) {
 	fill := eachAttendance(src, o)
 	return writeXLSX(w, o, []table{attendanceTable}, func(_ int, emit func([]cell) error) error { return fill(emit) })

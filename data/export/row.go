@@ -50,8 +50,9 @@ type AttendanceRow struct {
 
 // Session returns the session the record belongs to: it starts at
 // SessionStartMS and lasts as long as the event's first session
-// (EventEndMS − EventStartMS). When the event is unknown the session has no
-// end (EndMS = math.MaxInt64), so service time is not capped at the end.
+// (EventEndMS − EventStartMS), the rule checkin.Service.CloseEnded closes
+// sessions by. When the event is unknown the session has no end
+// (EndMS = math.MaxInt64), so service time is not capped at the end.
 func (r AttendanceRow) Session() data.Session {
 	s := data.Session{
 		Event: data.Event{ID: r.EventID, SiteID: r.SiteID, Title: r.EventTitle,

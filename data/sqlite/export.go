@@ -92,8 +92,8 @@ func attendanceDest(r *AttendanceRow) []any {
 // (AttendanceRow), in wall-time order then record id. Rows are streamed from
 // one read transaction (a consistent snapshot; check-ins go on meanwhile),
 // never all held in memory. It stops at the first error from fn or the
-// database and returns it; ctx cancels the query. fn must not keep the row's
-// address. UploadedMS is always 0: the store does not record uploads yet.
+// database and returns it; ctx cancels the query. UploadedMS is always 0:
+// the store does not record uploads yet.
 func (s *Store) EachAttendance(ctx context.Context, f AttendanceFilter, fn func(AttendanceRow) error) error {
 	where, args := f.where()
 	rows, err := s.r.QueryContext(ctx, `SELECT `+attendanceCols+attendanceFrom+where+` ORDER BY c.wall_ms, c.id`, args...)

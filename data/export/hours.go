@@ -68,44 +68,53 @@ type HoursReport struct {
 // The period is whatever src covers; select it by session start so that a
 // session's check-in and check-out fall in the same report.
 func ComputeHours(src Source) (HoursReport, error) {
+	// Memory grows with people and person-sessions, not records: a session
+	// is 40-odd bytes keyed by small numbers standing for the person and event.
 	type key struct {
-		subject, event string
-		session        int64
+		person, event int32
+		session       int64
 	}
 	type state struct {
-		open     bool
 		inMS     int64
+		open     bool
 		inFilled bool
 	}
-	people := map[string]*VisitorHours{}
-	sessions := map[key]*state{}
+	var people []*VisitorHours
+	personOf := map[string]int32{}
+	eventOf := map[string]int32{}
+	sessions := map[key]state{}
 	err := src(func(r AttendanceRow) error {
 		if r.Outcome != data.Accepted {
 			return nil
 		}
-		v := people[r.Subject]
-		if v == nil {
-			v = &VisitorHours{Subject: r.Subject, VisitorID: r.VisitorID, Name: r.VisitorName, Phone: r.Phone,
-				CommunityID: r.CommunityID, Community: r.CommunityName}
-			people[r.Subject] = v
+		p, ok := personOf[r.Subject]
+		if !ok {
+			p = int32(len(people))
+			personOf[r.Subject] = p
+			people = append(people, &VisitorHours{Subject: r.Subject, VisitorID: r.VisitorID, Name: r.VisitorName,
+				Phone: r.Phone, CommunityID: r.CommunityID, Community: r.CommunityName})
 		}
-		k := key{r.Subject, r.EventID, r.SessionStartMS}
-		st := sessions[k]
+		v := people[p]
+		e, ok := eventOf[r.EventID]
+		if !ok {
+			e = int32(len(eventOf))
+			eventOf[r.EventID] = e
+		}
+		k := key{p, e, r.SessionStartMS}
+		st, seen := sessions[k]
 		switch r.Direction {
 		case data.In:
-			if st == nil {
-				st = &state{}
-				sessions[k] = st
+			if !seen {
 				v.Sessions++
 			}
 			if !st.open {
-				st.open, st.inMS, st.inFilled = true, r.WallMS, r.Backfilled
+				sessions[k] = state{inMS: r.WallMS, open: true, inFilled: r.Backfilled}
 			}
 		case data.Out:
-			if st == nil || !st.open {
+			if !st.open {
 				return nil
 			}
-			st.open = false
+			sessions[k] = state{}
 			v.ServiceMS += data.ServiceMS(r.Session(), st.inMS, r.WallMS)
 			v.Auto = v.Auto || r.Method == data.MethodAuto
 			v.Backfilled = v.Backfilled || r.Backfilled || st.inFilled
@@ -117,7 +126,7 @@ func ComputeHours(src Source) (HoursReport, error) {
 	}
 	for k, st := range sessions {
 		if st.open {
-			people[k.subject].Unclosed++
+			people[k.person].Unclosed++
 		}
 	}
 	var rep HoursReport

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/checkin"
 )
 
 // queryTimeout bounds each read of the catalog by a screen.
@@ -31,6 +32,11 @@ type Config struct {
 	Location *time.Location
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// CheckIn is the check-in path behind the scanner, registration and
+	// the check-in screens. It must not be nil.
+	CheckIn *checkin.Service
+	// SlipsDir is the folder where printable pass slips are saved.
+	SlipsDir string
 }
 
 // Screen is one full-window page of the kiosk.
@@ -60,15 +66,23 @@ type Shell struct {
 	loc     *time.Location
 	now     func() time.Time
 
+	svc     *checkin.Service
+	slips   string
+	canvas  fyne.Canvas
+	scanner *scanner
+	work    sync.WaitGroup // check-ins and registrations in progress
+
 	root         *fyne.Container
 	history      []shown
 	lastActivity time.Time
 }
 
-// NewShell makes the kiosk's shell in win, sets the window's content and
-// shows the home screen.
+// NewShell makes the kiosk's shell in win, sets the window's content,
+// listens to the window's keys for a barcode scanner and shows the home
+// screen.
 func NewShell(win fyne.Window, cfg Config) *Shell {
-	s := &Shell{catalog: cfg.Catalog, siteID: cfg.SiteID, loc: cfg.Location, now: cfg.Now}
+	s := &Shell{catalog: cfg.Catalog, siteID: cfg.SiteID, loc: cfg.Location, now: cfg.Now,
+		svc: cfg.CheckIn, slips: cfg.SlipsDir, canvas: win.Canvas()}
 	if s.loc == nil {
 		loc, err := time.LoadLocation(data.DefaultZone) // zone data is embedded by package data
 		if err != nil {
@@ -86,9 +100,17 @@ func NewShell(win fyne.Window, cfg Config) *Shell {
 	s.root = container.New(&scaleLayout{scale: 1}, bd)
 	win.SetPadded(false)
 	win.SetContent(s.root)
+	s.scanner = newScanner(s)
 	s.Home()
 	return s
 }
+
+// Wait waits for the check-ins and registrations in progress, so that the
+// store can be closed after them.
+func (s *Shell) Wait() { s.work.Wait() }
+
+// background runs f off Fyne's goroutine; Wait waits for it.
+func (s *Shell) background(f func()) { s.work.Go(f) }
 
 // Now returns the current time in the centre's zone.
 func (s *Shell) Now() time.Time { return s.now().In(s.loc) }
@@ -156,10 +178,37 @@ func (s *Shell) tick() {
 }
 
 // display puts the last screen of the history in the window, over the
-// backdrop.
+// backdrop. Nothing keeps the keyboard focus across screens, so the
+// scanner's keys reach the window.
 func (s *Shell) display() {
+	s.canvas.Unfocus()
 	s.root.Objects = append(s.root.Objects[:1], s.history[len(s.history)-1].content)
 	s.root.Refresh()
+}
+
+// current returns the screen on display.
+func (s *Shell) current() Screen {
+	return s.history[len(s.history)-1].screen
+}
+
+// transient is a screen that only passes on to a check-in's answer: a
+// result, the choice of event, the phone keypad. A new answer replaces it
+// instead of piling up over it.
+type transient interface {
+	Screen
+	transient()
+}
+
+// present shows an answer screen in place of the transient screens on top
+// of the history, so that Back from it returns to where the visitor was.
+func (s *Shell) present(sc Screen) {
+	for len(s.history) > 1 {
+		if _, ok := s.current().(transient); !ok {
+			break
+		}
+		s.history = s.history[:len(s.history)-1]
+	}
+	s.Show(sc)
 }
 
 // activity notes that someone used the kiosk. Every tap goes through it.

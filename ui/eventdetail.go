@@ -64,6 +64,10 @@ func (d *eventDetailScreen) Build() fyne.CanvasObject {
 	return s.frame(title, true, list.box)
 }
 
+// EventID names the event shown, so that a scan made on this page checks
+// into it.
+func (d *eventDetailScreen) EventID() string { return d.session.Event.ID }
+
 // fact is a named value on a detail page.
 type fact struct {
 	name, value string

@@ -23,6 +23,7 @@ const upcomingDays = 60
 
 // eventsScreen lists the sessions of today, of the rest of this week
 // (Monday to Sunday) or of the next 60 days, the kiosk's own site first.
+// The 60 days show each weekly class once, at its next session.
 type eventsScreen struct {
 	shell  *Shell
 	view   int
@@ -78,16 +79,23 @@ func (e *eventsScreen) show() {
 	from, to := e.span(now)
 	lead := &leadColumn{}
 	var items []fyne.CanvasObject
+	listed := map[string]bool{} // weekly events already listed
 	for _, ses := range data.SessionsBetween(e.events, from.UnixMilli(), to.UnixMilli(), s.siteID, s.loc) {
-		items = append(items, s.sessionCard(ses, e.sites, now, lead))
+		weekly := e.view == viewUpcoming && ses.Event.Weekly
+		if weekly && listed[ses.Event.ID] {
+			continue
+		}
+		listed[ses.Event.ID] = true
+		items = append(items, s.sessionCard(ses, e.sites, now, weekly, lead))
 	}
 	e.list.setItems(items)
 }
 
 // sessionCard is a session's row in a list: its day and time, title,
-// category and place, and its site when that is not the kiosk's. Tapping it
-// opens the event's details.
-func (s *Shell) sessionCard(ses data.Session, sites map[string]string, now time.Time, lead *leadColumn) fyne.CanvasObject {
+// category and place, and its site when that is not the kiosk's; with
+// weekly, also the class's weekday (每周三). Tapping it opens the event's
+// details.
+func (s *Shell) sessionCard(ses data.Session, sites map[string]string, now time.Time, weekly bool, lead *leadColumn) fyne.CanvasObject {
 	start, end := time.UnixMilli(ses.StartMS).In(s.loc), time.UnixMilli(ses.EndMS).In(s.loc)
 	when := widget.NewRichText(
 		&widget.TextSegment{Text: dayLabel(start, now), Style: styleAccent},
@@ -97,6 +105,9 @@ func (s *Shell) sessionCard(ses data.Session, sites map[string]string, now time.
 	var meta []widget.RichTextSegment
 	if ses.StartMS <= now.UnixMilli() && now.UnixMilli() < ses.EndMS {
 		meta = append(meta, &widget.TextSegment{Text: lang.L("events.now") + "  ", Style: inline(styleAccent)})
+	}
+	if weekly {
+		meta = append(meta, &widget.TextSegment{Text: weeklyLabel(start) + "  ", Style: inline(styleAccent)})
 	}
 	site := ""
 	if ev.SiteID != s.siteID {

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/civickiosk/kiosk/assets"
+	"github.com/civickiosk/kiosk/data/checkin"
 	"github.com/civickiosk/kiosk/data/content"
 	"github.com/civickiosk/kiosk/data/sqlite"
 )
@@ -50,6 +51,8 @@ type kiosk struct {
 	shell *Shell
 	win   fyne.Window
 	now   *time.Time
+	store *sqlite.Store
+	slips string
 }
 
 func newKiosk(t *testing.T, size fyne.Size) *kiosk {
@@ -70,10 +73,30 @@ func newKiosk(t *testing.T, size fyne.Size) *kiosk {
 	now := testNow
 	win := test.NewTempWindow(t, nil)
 	win.Resize(size)
-	k := &kiosk{t: t, win: win, now: &now}
-	k.shell = NewShell(win, Config{Catalog: st, SiteID: "xiaodian", Location: shanghai,
-		Now: func() time.Time { return *k.now }})
+	k := &kiosk{t: t, win: win, now: &now, store: st, slips: filepath.Join(t.TempDir(), "slips")}
+	clock := func() time.Time { return *k.now }
+	svc, err := checkin.New(context.Background(), st, checkin.Options{SiteID: "xiaodian", Zone: shanghai, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.shell = NewShell(win, Config{Catalog: st, SiteID: "xiaodian", Location: shanghai, Now: clock,
+		CheckIn: svc, SlipsDir: k.slips})
 	return k
+}
+
+// emptyService returns a check-in service on an empty temporary store.
+func emptyService(t *testing.T) *checkin.Service {
+	t.Helper()
+	st, err := sqlite.Open(filepath.Join(t.TempDir(), "empty.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc, err := checkin.New(context.Background(), st, checkin.Options{SiteID: "xiaodian", Zone: shanghai})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
 }
 
 // visit calls fn with every visible object under o and the position of o's

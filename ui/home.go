@@ -69,13 +69,15 @@ func (h *homeScreen) Build() fyne.CanvasObject {
 	}
 	on := container.NewBorder(text(lang.L("home.ongoing"), styleHeading), nil, nil, nil, today)
 	tiles := container.NewGridWithColumns(2,
+		s.tile(lang.L("home.attend"), theme.ConfirmIcon(), func() { s.Show(newAttendScreen(s)) }),
+		s.tile(lang.L("home.register"), theme.ContentAddIcon(), func() { s.Show(newRegisterScreen(s)) }),
 		s.tile(lang.L("home.events"), theme.CalendarIcon(), func() { s.Show(newEventsScreen(s)) }),
 		s.tile(lang.L("home.honour"), theme.AccountIcon(), func() { s.Show(newHonourScreen(s)) }),
 		s.tile(lang.L("home.teams"), theme.GridIcon(), func() { s.Show(newTeamsScreen(s)) }),
 		s.tile(lang.L("home.about"), theme.InfoIcon(), func() { s.Show(newAboutScreen(s)) }),
 	)
 	h.Tick(s.Now())
-	body := container.New(&splitLayout{ratio: 0.55}, on, tiles)
+	body := container.New(&splitLayout{ratio: 0.38}, on, tiles)
 	return container.NewBorder(band(head), nil, nil, nil, container.NewPadded(body))
 }
 
@@ -99,9 +101,9 @@ func (h *homeScreen) Tick(now time.Time) {
 	var items, later []fyne.CanvasObject
 	for _, ses := range data.SessionsBetween(h.events, ms, startOfDay(now).AddDate(0, 0, 1).UnixMilli(), s.siteID, s.loc) {
 		if ses.StartMS <= ms {
-			items = append(items, s.sessionCard(ses, h.sites, now, lead))
+			items = append(items, s.sessionCard(ses, h.sites, now, false, lead))
 		} else {
-			later = append(later, s.sessionCard(ses, h.sites, now, lead))
+			later = append(later, s.sessionCard(ses, h.sites, now, false, lead))
 		}
 	}
 	if len(items) == 0 {
@@ -120,7 +122,7 @@ func (s *Shell) tile(label string, icon fyne.Resource, onTap func()) fyne.Canvas
 	img := canvas.NewImageFromResource(theme.NewColoredResource(icon, theme.ColorNameForegroundOnPrimary))
 	caption := text(label, widget.RichTextStyle{Alignment: fyne.TextAlignCenter,
 		ColorName: theme.ColorNameForegroundOnPrimary, SizeName: sizeNameTitle, TextStyle: fyne.TextStyle{Bold: true}})
-	content := container.NewVBox(layout.NewSpacer(), container.New(squareLayout{side: 2.4}, img), caption, layout.NewSpacer())
+	content := container.NewVBox(layout.NewSpacer(), container.New(squareLayout{side: 1.8}, img), caption, layout.NewSpacer())
 	return newCard(content, theme.ColorNamePrimary, s.tap(onTap))
 }
 

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/civickiosk/kiosk/assets"
+	"github.com/civickiosk/kiosk/data"
 )
 
 func TestUseLanguage(t *testing.T) {
@@ -46,6 +47,11 @@ func translationKeys(t *testing.T, name string) map[string]bool {
 	return keys
 }
 
+// refusals are the reasons a refused check-in shows on the red screen; a
+// choice of event and repeated scans have screens of their own.
+var refusals = []data.Reason{data.ReasonUnreadable, data.ReasonTampered, data.ReasonRevoked, data.ReasonNoEvent,
+	data.ReasonUnknownEvent, data.ReasonNotOpen, data.ReasonUnknownPhone, data.ReasonBadPhone, data.ReasonStorage}
+
 func TestTranslationsAreComplete(t *testing.T) {
 	used := map[string]bool{"app.title": true} // the window title, set by cmd/kiosk
 	for i := 0; i < 7; i++ {
@@ -58,6 +64,9 @@ func TestTranslationsAreComplete(t *testing.T) {
 	}
 	for _, k := range teamKindKeys {
 		used[k] = true
+	}
+	for _, r := range refusals {
+		used["reason."+string(r)] = true
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {

@@ -314,7 +314,7 @@ func TestUnreadableContentIsExplained(t *testing.T) {
 	win.Resize(small)
 	k := &kiosk{t: t, win: win, now: &testNow}
 	k.shell = NewShell(win, Config{Catalog: brokenCatalog{}, SiteID: "xiaodian", Location: shanghai,
-		Now: func() time.Time { return testNow }})
+		Now: func() time.Time { return testNow }, CheckIn: emptyService(t)})
 	k.mustShow("新时代文明实践中心", "内容暂时无法显示", "disk I/O error", "活动安排")
 	for _, tile := range []string{"活动安排", "光荣榜", "志愿服务队", "关于中心"} {
 		k.tap(tile)

@@ -43,14 +43,16 @@ func band(content fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewStack(bg, container.NewPadded(content))
 }
 
-// tapButton is a widget.Button at least one tap target high and wide.
+// tapButton is a widget.Button at least one tap target high and wide. It
+// passes typed keys on to the scanner.
 type tapButton struct {
 	widget.Button
+	keys *scanner
 }
 
 // button makes a tapButton whose taps count as activity.
 func (s *Shell) button(label string, icon fyne.Resource, importance widget.Importance, onTap func()) *tapButton {
-	b := &tapButton{}
+	b := &tapButton{keys: s.scanner}
 	b.Text = label
 	b.Icon = icon
 	b.Importance = importance

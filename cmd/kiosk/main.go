@@ -1,9 +1,10 @@
 // Command kiosk is Civic Kiosk's touchscreen app: it opens the kiosk's
-// database (loading the demo centre into an empty one) and shows the
-// centre's screens.
+// database (loading the demo centre into an empty one), shows the centre's
+// screens, registers visitors and checks them in and out with their passes.
+// It closes the check-ins of ended sessions at start and every minute.
 //
 // Usage: kiosk [--db PATH] [--site ID] [--lang zh-CN|en] [--zone NAME]
-// [--fullscreen] [--size WxH]
+// [--fullscreen] [--size WxH] [--slips DIR]
 package main
 
 import (
@@ -11,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/civickiosk/kiosk/assets"
+	"github.com/civickiosk/kiosk/data/checkin"
 	"github.com/civickiosk/kiosk/data/content"
 	"github.com/civickiosk/kiosk/data/sqlite"
 	"github.com/civickiosk/kiosk/ui"
@@ -30,14 +33,18 @@ func main() {
 	zone := flag.String("zone", "", "the centre's time zone (default: the content's, else Asia/Shanghai)")
 	fullscreen := flag.Bool("fullscreen", false, "fill the screen")
 	size := flag.String("size", "1920x1080", "the window size when not fullscreen, WxH")
+	slips := flag.String("slips", "", "where to save printable pass slips, e.g. a USB stick (default: slips/ beside the database)")
 	flag.Parse()
-	if err := run(*db, *site, *language, *zone, *fullscreen, *size); err != nil {
+	if err := run(*db, *site, *language, *zone, *fullscreen, *size, *slips); err != nil {
 		fmt.Fprintln(os.Stderr, "kiosk:", err)
 		os.Exit(1)
 	}
 }
 
-func run(db, site, language, zone string, fullscreen bool, size string) error {
+// closeEvery is how often ended sessions' open check-ins are closed.
+const closeEvery = time.Minute
+
+func run(db, site, language, zone string, fullscreen bool, size, slips string) error {
 	var w, h float32
 	if _, err := fmt.Sscanf(size, "%gx%g", &w, &h); err != nil || w <= 0 || h <= 0 {
 		return fmt.Errorf("--size %q: want WIDTHxHEIGHT, e.g. 1024x600", size)
@@ -80,6 +87,15 @@ func run(db, site, language, zone string, fullscreen bool, size string) error {
 	if err != nil {
 		return err
 	}
+	svc, err := checkin.New(ctx, st, checkin.Options{SiteID: here.ID, Zone: loc})
+	if err != nil {
+		return fmt.Errorf("check-in: %w", err)
+	}
+	if slips == "" {
+		slips = filepath.Join(filepath.Dir(st.Path()), "slips")
+	}
+	stopClosing := closeEnded(svc)
+	defer stopClosing()
 
 	// Sizes come from the theme alone, whatever the monitor reports.
 	if os.Getenv("FYNE_DISABLE_DPI_DETECTION") == "" {
@@ -90,9 +106,37 @@ func run(db, site, language, zone string, fullscreen bool, size string) error {
 	win := a.NewWindow(lang.L("app.title"))
 	win.Resize(fyne.NewSize(w, h))
 	win.SetFullScreen(fullscreen)
-	shell := ui.NewShell(win, ui.Config{Catalog: st, SiteID: here.ID, Location: loc})
+	shell := ui.NewShell(win, ui.Config{Catalog: st, SiteID: here.ID, Location: loc, CheckIn: svc, SlipsDir: slips})
 	stop := shell.StartClock()
 	defer stop()
 	win.ShowAndRun()
+	shell.Wait()
 	return nil
+}
+
+// closeEnded checks out, now and then every closeEvery, everyone still
+// checked in to a session that has ended. Call the returned function to
+// stop.
+func closeEnded(svc *checkin.Service) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(closeEvery)
+		defer t.Stop()
+		for {
+			if _, err := svc.CloseEnded(ctx); err != nil && ctx.Err() == nil {
+				fyne.LogError("closing the check-ins of ended sessions", err)
+			}
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }

@@ -1,0 +1,104 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/civickiosk/kiosk/data/checkin"
+)
+
+// attendScreen is 签到 / 签退: it tells the visitor to hold their pass to the
+// scanner, lists the sessions open for check-in, and offers the phone
+// number for a forgotten pass. Scans work on every screen; this one
+// explains them.
+type attendScreen struct {
+	shell  *Shell
+	list   *pager
+	minute int64 // the minute the sessions shown are for
+}
+
+func newAttendScreen(s *Shell) *attendScreen {
+	return &attendScreen{shell: s}
+}
+
+// Build lays out the instructions beside the open sessions.
+func (a *attendScreen) Build() fyne.CanvasObject {
+	s := a.shell
+	icon := canvas.NewImageFromResource(theme.NewColoredResource(theme.VisibilityIcon(), theme.ColorNamePrimary))
+	icon.FillMode = canvas.ImageFillContain
+	phone := s.button(lang.L("attend.phone"), theme.AccountIcon(), widget.HighImportance,
+		func() { s.Show(newPhoneScreen(s)) })
+	how := container.NewBorder(nil, phone, nil, nil, container.NewVBox(
+		container.New(squareLayout{side: 5}, icon),
+		text(lang.L("attend.hold"), widget.RichTextStyle{Alignment: fyne.TextAlignCenter, ColorName: theme.ColorNamePrimary,
+			SizeName: sizeNameTitle, TextStyle: fyne.TextStyle{Bold: true}}),
+		text(lang.L("attend.explain"), widget.RichTextStyle{Alignment: fyne.TextAlignCenter,
+			ColorName: theme.ColorNameForeground, SizeName: theme.SizeNameSubHeadingText}),
+	))
+	a.list = s.pager(0, lang.L("attend.none"))
+	a.minute = -1
+	a.Tick(s.Now())
+	open := container.NewBorder(text(lang.L("attend.open"), styleHeading), nil, nil, nil, a.list.box)
+	return s.frame(lang.L("attend.title"), false, container.New(&splitLayout{ratio: 0.45}, how, open))
+}
+
+// Tick lists the open sessions again each minute.
+func (a *attendScreen) Tick(now time.Time) {
+	minute := now.Unix() / 60
+	if minute == a.minute {
+		return
+	}
+	a.minute = minute
+	s := a.shell
+	ctx, cancel := s.query()
+	defer cancel()
+	open, err := s.svc.OpenSessions(ctx)
+	var sites map[string]string
+	if err == nil {
+		sites, err = s.sites(ctx)
+	}
+	if err != nil {
+		a.list.setItems([]fyne.CanvasObject{s.failed(err)})
+		return
+	}
+	lead := &leadColumn{}
+	items := make([]fyne.CanvasObject, len(open))
+	for i, ses := range open {
+		items[i] = s.sessionCard(ses, sites, now, false, lead)
+	}
+	a.list.setItems(items)
+}
+
+// phoneScreen checks a visitor in by the phone number they registered with,
+// typed on the keypad.
+type phoneScreen struct {
+	shell *Shell
+}
+
+func newPhoneScreen(s *Shell) *phoneScreen {
+	return &phoneScreen{shell: s}
+}
+
+func (p *phoneScreen) transient() {}
+
+// Build lays out the explanation beside the keypad.
+func (p *phoneScreen) Build() fyne.CanvasObject {
+	s := p.shell
+	pad := s.keypad(func(phone string) {
+		s.checkIn(func(ctx context.Context, eventID string) (checkin.Result, error) {
+			return s.svc.Phone(ctx, phone, eventID)
+		}, "")
+	})
+	intro := container.NewVBox(text(lang.L("phone.prompt"), styleHeading), text(lang.L("phone.explain"), styleReading))
+	return s.frame(lang.L("phone.title"), true, container.New(&splitLayout{ratio: 0.4}, intro, pad.box))
+}
+
+// Tick goes home when the kiosk is left with a number typed.
+func (p *phoneScreen) Tick(now time.Time) { p.shell.homeWhenIdle(now) }

@@ -1,0 +1,72 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/checkin"
+)
+
+// checkInTimeout bounds one check-in, store write included.
+const checkInTimeout = 10 * time.Second
+
+// attempt is one try at checking a visitor in or out: a scanned code or a
+// typed phone number, run for eventID ("" = the session open at the
+// kiosk's site).
+type attempt func(ctx context.Context, eventID string) (checkin.Result, error)
+
+// eventScreen is a screen about one event: a scan made while it is shown
+// checks into that event, if it is open for check-in.
+type eventScreen interface {
+	EventID() string
+}
+
+// checkIn runs try off Fyne's goroutine and then shows its answer. With
+// eventID "", a scan made on an open event's page goes to that event.
+func (s *Shell) checkIn(try attempt, eventID string) {
+	page := ""
+	if es, ok := s.current().(eventScreen); ok && eventID == "" {
+		page = es.EventID()
+	}
+	s.background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), checkInTimeout)
+		defer cancel()
+		if page != "" && s.isOpen(ctx, page) {
+			eventID = page
+		}
+		res, err := try(ctx, eventID)
+		fyne.Do(func() { s.answer(res, err, try) })
+	})
+}
+
+// isOpen reports whether the event is open for check-in now.
+func (s *Shell) isOpen(ctx context.Context, eventID string) bool {
+	open, err := s.svc.OpenSessions(ctx)
+	if err != nil {
+		return false
+	}
+	for _, ses := range open {
+		if ses.Event.ID == eventID {
+			return true
+		}
+	}
+	return false
+}
+
+// answer shows the result of try: the choice of event when several are
+// open, else the result screen. A store failure is never shown as a
+// success.
+func (s *Shell) answer(res checkin.Result, err error, try attempt) {
+	if err != nil {
+		s.storageFailed("check-in", err)
+		return
+	}
+	if res.Outcome == data.Refused && res.Reason == data.ReasonChooseEvent {
+		s.present(newChooseScreen(s, res.Choices, try))
+		return
+	}
+	s.present(newResultScreen(s, res))
+}

@@ -1,0 +1,206 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/civickiosk/kiosk/data"
+)
+
+// phoneDigits is the length of a mainland mobile number.
+const phoneDigits = 11
+
+// keypad is an on-screen digit keypad for a mainland mobile number: the
+// number as typed, grouped like 138 0013 8000, over keys 0–9, 清空 and 删除,
+// and 确定, which is enabled only for a valid number.
+type keypad struct {
+	digits  string
+	display *canvas.Text
+	ok      *padKey
+	onOK    func(phone string)
+	// box holds the whole keypad.
+	box *fyne.Container
+}
+
+// keypad makes a keypad whose taps count as activity; 确定 calls onOK with
+// the 11 digits.
+func (s *Shell) keypad(onOK func(phone string)) *keypad {
+	k := &keypad{onOK: onOK}
+	k.display = canvas.NewText("", nil)
+	k.display.Alignment = fyne.TextAlignCenter
+	k.display.TextStyle.Bold = true
+	keys := container.NewGridWithColumns(3)
+	for _, d := range "123456789" {
+		keys.Add(s.padKey(string(d), 2, theme.ColorNameButton, func() { k.press(d) }))
+	}
+	keys.Add(s.padKey(lang.L("keypad.clear"), 1.2, theme.ColorNameButton, func() { k.set("") }))
+	keys.Add(s.padKey("0", 2, theme.ColorNameButton, func() { k.press('0') }))
+	keys.Add(s.padKey(lang.L("keypad.delete"), 1.2, theme.ColorNameButton, func() {
+		if k.digits != "" {
+			k.set(k.digits[:len(k.digits)-1])
+		}
+	}))
+	k.ok = s.padKey(lang.L("keypad.ok"), 1.4, theme.ColorNamePrimary, func() {
+		if k.valid() {
+			k.onOK(k.digits)
+		}
+	})
+	screen := s.card(container.NewCenter(k.display), nil)
+	k.box = container.NewBorder(screen, k.ok, nil, nil, keys)
+	k.set("")
+	return k
+}
+
+// press adds a digit, up to 11.
+func (k *keypad) press(d rune) {
+	if len(k.digits) < phoneDigits {
+		k.set(k.digits + string(d))
+	}
+}
+
+// set replaces the number typed and updates the display and 确定.
+func (k *keypad) set(digits string) {
+	k.digits = digits
+	if digits == "" {
+		k.display.Text = lang.L("keypad.placeholder")
+		k.display.Color = theme.Color(colorNameTextSoft)
+		k.display.TextSize = theme.TextSize() * 1.3
+	} else {
+		k.display.Text = groupPhone(digits)
+		k.display.Color = theme.Color(theme.ColorNameForeground)
+		k.display.TextSize = theme.TextSize() * 2
+	}
+	k.display.Refresh()
+	k.ok.setDisabled(!k.valid())
+}
+
+// valid reports whether the digits are a mainland mobile number.
+func (k *keypad) valid() bool {
+	_, ok := data.NormalisePhone(k.digits)
+	return ok && len(k.digits) == phoneDigits
+}
+
+// groupPhone groups digits as a mobile number is read aloud: 138 0013 8000.
+func groupPhone(digits string) string {
+	var b strings.Builder
+	for i, d := range digits {
+		if i == 3 || i == 7 {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(d)
+	}
+	return b.String()
+}
+
+// padKey is a keypad key: a big label on a rounded key that darkens while
+// pressed.
+type padKey struct {
+	widget.BaseWidget
+	label    string
+	size     float32 // text size in theme text sizes
+	fill     fyne.ThemeColorName
+	onTap    func()
+	disabled bool
+	pressed  bool
+}
+
+// padKey makes a key whose taps count as activity.
+func (s *Shell) padKey(label string, size float32, fill fyne.ThemeColorName, onTap func()) *padKey {
+	k := &padKey{label: label, size: size, fill: fill, onTap: s.tap(onTap)}
+	k.ExtendBaseWidget(k)
+	return k
+}
+
+// setDisabled greys the key out and ignores taps on it, or enables it.
+func (k *padKey) setDisabled(disabled bool) {
+	k.disabled = disabled
+	k.Refresh()
+}
+
+// Disabled reports whether the key ignores taps.
+func (k *padKey) Disabled() bool { return k.disabled }
+
+// Tapped calls the key's action unless it is disabled.
+func (k *padKey) Tapped(*fyne.PointEvent) {
+	if !k.disabled {
+		k.onTap()
+	}
+}
+
+// MouseDown shows the key pressed.
+func (k *padKey) MouseDown(*desktop.MouseEvent) {
+	k.pressed = true
+	k.Refresh()
+}
+
+// MouseUp shows the key released.
+func (k *padKey) MouseUp(*desktop.MouseEvent) {
+	k.pressed = false
+	k.Refresh()
+}
+
+// CreateRenderer draws the key.
+func (k *padKey) CreateRenderer() fyne.WidgetRenderer {
+	r := &padKeyRenderer{key: k, bg: canvas.NewRectangle(nil), shade: canvas.NewRectangle(nil),
+		text: canvas.NewText(k.label, nil)}
+	r.text.Alignment = fyne.TextAlignCenter
+	r.text.TextStyle.Bold = true
+	r.Refresh()
+	return r
+}
+
+type padKeyRenderer struct {
+	key       *padKey
+	bg, shade *canvas.Rectangle
+	text      *canvas.Text
+}
+
+func (r *padKeyRenderer) Layout(size fyne.Size) {
+	r.bg.Resize(size)
+	r.shade.Resize(size)
+	h := r.text.MinSize().Height
+	r.text.Move(fyne.NewPos(0, (size.Height-h)/2))
+	r.text.Resize(fyne.NewSize(size.Width, h))
+}
+
+func (r *padKeyRenderer) MinSize() fyne.Size {
+	target := theme.SizeForWidget(sizeNameTapTarget, r.key)
+	t := r.text.MinSize()
+	return fyne.NewSize(fyne.Max(t.Width+2*theme.Padding(), target*1.5), fyne.Max(t.Height, target*1.2))
+}
+
+func (r *padKeyRenderer) Refresh() {
+	k := r.key
+	fill, ink := k.fill, theme.ColorNameForeground
+	if k.fill == theme.ColorNamePrimary {
+		ink = theme.ColorNameForegroundOnPrimary
+	}
+	if k.disabled {
+		fill, ink = theme.ColorNameDisabledButton, theme.ColorNameDisabled
+	}
+	radius := theme.SizeForWidget(sizeNameCardRadius, k)
+	r.bg.FillColor = theme.ColorForWidget(fill, k)
+	r.bg.CornerRadius = radius
+	r.shade.FillColor = theme.ColorForWidget(theme.ColorNamePressed, k)
+	r.shade.CornerRadius = radius
+	r.shade.Hidden = !k.pressed || k.disabled
+	r.text.Text = k.label
+	r.text.Color = theme.ColorForWidget(ink, k)
+	r.text.TextSize = theme.TextSize() * k.size
+	r.bg.Refresh()
+	r.shade.Refresh()
+	r.text.Refresh()
+}
+
+func (r *padKeyRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.bg, r.shade, r.text}
+}
+
+func (r *padKeyRenderer) Destroy() {}

@@ -20,25 +20,25 @@ const (
 // VisitorHours is one person's service in the period of an hours report.
 type VisitorHours struct {
 	Subject     string // visitor id, or "pass:KEYID:NO" for a pass not known here
-	VisitorID   string
-	Name        string
+	VisitorID   string // "" for a pass not known here
+	Name        string // the visitor's name
 	Phone       string // full; the writers mask it unless Options.FullPhone
-	CommunityID string
-	Community   string
-	Sessions    int   // sessions checked into (accepted check-in), each counted once
-	ServiceMS   int64 // total service time, ms (see ComputeHours)
-	Unclosed    int   // sessions checked into and never checked out: no time counted
-	Auto        bool  // some counted check-out was automatic (method auto)
-	Backfilled  bool  // some counted check-in or check-out was back-filled (补录)
+	CommunityID string // the visitor's community, a site id
+	Community   string // its name
+	Sessions    int    // sessions checked into (accepted check-in), each counted once
+	ServiceMS   int64  // total service time, ms (see ComputeHours)
+	Unclosed    int    // sessions checked into and never checked out: no time counted
+	Auto        bool   // some counted check-out was automatic (method auto)
+	Backfilled  bool   // some counted check-in or check-out was back-filled (补录)
 }
 
 // CommunityHours totals the service of the visitors of one community.
 type CommunityHours struct {
 	CommunityID string // "" for visitors with no community
-	Community   string
-	Visitors    int   // people
-	Sessions    int   // person-sessions (人次)
-	ServiceMS   int64 // total service time, ms
+	Community   string // its name
+	Visitors    int    // people
+	Sessions    int    // person-sessions (人次)
+	ServiceMS   int64  // total service time, ms
 }
 
 // HoursReport is the service-hours report: one line per person, and totals

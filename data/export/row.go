@@ -30,18 +30,18 @@ type AttendanceRow struct {
 	// visitor id when the visitor is known, otherwise "pass:KEYID:NO".
 	Subject string
 
-	EventTitle string
+	EventTitle string // the event's title
 	// EventStartMS and EventEndMS are the event's first session (UTC ms);
 	// every session of the event lasts EventEndMS − EventStartMS. Both are 0
 	// when the event no longer exists.
 	EventStartMS, EventEndMS int64
 	SiteID                   string // the event's site
-	SiteName                 string
+	SiteName                 string // the name of the event's site
 
 	Phone         string // the visitor's full 11-digit phone; "" when unknown or deleted
-	VisitorName   string
+	VisitorName   string // the visitor's name
 	CommunityID   string // the visitor's community, a site id
-	CommunityName string
+	CommunityName string // the community's name
 
 	// UploadedMS is when the record reached the hub (UTC ms); 0 while it has
 	// not been uploaded.

@@ -22,9 +22,12 @@ type AttendanceFilter struct {
 	// [SessionFromMS, SessionToMS), UTC ms. The hours report selects by
 	// session so that a check-in and its check-out fall in the same period.
 	SessionFromMS, SessionToMS int64
-	EventID                    string
+	// EventID keeps the records of one event.
+	EventID string
 	// CommunityID is the visitor's community (a site id) as registered now.
-	CommunityID  string
+	CommunityID string
+	// AcceptedOnly keeps accepted check-ins and check-outs, dropping refused
+	// scans.
 	AcceptedOnly bool
 }
 

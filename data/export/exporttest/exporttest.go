@@ -90,7 +90,7 @@ var (
 // Person is a visitor of the scenario.
 type Person struct {
 	Key       string // short name used by tests: A … H
-	Phone     string
+	Phone     string // 11 digits
 	Name      string // a hostile name: formula triggers, tab, CR, quotes, newline, 4-byte CJK, emoji
 	Community string // site id, "" for none
 }
@@ -112,10 +112,10 @@ const Staff = "=管理员"
 
 // Fixture is a kiosk database and its check-in service.
 type Fixture struct {
-	Path  string // the database file
-	Store *sqlite.Store
-	Svc   *checkin.Service
-	Clock *Clock
+	Path  string                          // the database file
+	Store *sqlite.Store                   // the open store, closed when the test ends
+	Svc   *checkin.Service                // check-ins at site "centre" on Clock
+	Clock *Clock                          // the service's clock
 	Reg   map[string]checkin.Registration // by Person.Key
 }
 
@@ -246,12 +246,12 @@ func (f *Fixture) Backfill(tb testing.TB, who string, e data.Event, dir data.Dir
 // Hours is a person's expected line in the hours report of the scenario
 // after CloseEnded at 09:30.
 type Hours struct {
-	Key        string
-	Sessions   int
-	Hours      string // two decimals
-	Unclosed   int
-	Auto       bool
-	Backfilled bool
+	Key        string // Person.Key
+	Sessions   int    // VisitorHours.Sessions
+	Hours      string // service hours with two decimals, as in the CSV
+	Unclosed   int    // VisitorHours.Unclosed
+	Auto       bool   // VisitorHours.Auto
+	Backfilled bool   // VisitorHours.Backfilled
 }
 
 // WantHours are the expected hours of the scenario after CloseEnded at

@@ -22,7 +22,7 @@ type RosterEntry struct {
 	MaskedPhone string // "" when the visitor is unknown or deleted
 	InMS        int64  // first accepted check-in (0 if only a check-out is recorded)
 	InMethod    data.Method
-	OutMS       int64 // check-out after the latest check-in; 0 while inside
+	OutMS       int64 // first check-out after the latest check-in; 0 while inside
 	OutMethod   data.Method
 	Inside      bool   // the latest accepted record is a check-in
 	Backfilled  bool   // one of the person's records is 补录 (back-filled by staff)
@@ -96,7 +96,10 @@ func (s *Store) Roster(ctx context.Context, eventID string, sessionStartMS int64
 			}
 			p.Inside, p.OutMS, p.OutMethod = true, 0, ""
 		case data.Out:
-			p.Inside, p.OutMS, p.OutMethod = false, wall, method
+			if p.Inside || p.OutMS == 0 {
+				p.OutMS, p.OutMethod = wall, method
+			}
+			p.Inside = false
 		}
 		p.Backfilled = p.Backfilled || backfilled
 		if staff != "" {

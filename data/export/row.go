@@ -43,8 +43,8 @@ type AttendanceRow struct {
 	CommunityID   string // the visitor's community, a site id
 	CommunityName string // the community's name
 
-	// UploadedMS is when the record reached the hub (UTC ms); 0 while it has
-	// not been uploaded.
+	// UploadedMS is when the hub confirmed it stored the record (the kiosk's
+	// clock at the answer, UTC ms); 0 while it has not been uploaded.
 	UploadedMS int64
 }
 

@@ -82,21 +82,24 @@ var attendanceCols = func() string {
 	return strings.Join(cols, ", ") + `, c.subject,
 		coalesce(e.title, ''), coalesce(e.start_ms, 0), coalesce(e.end_ms, 0),
 		coalesce(e.site_id, ''), coalesce(s.name, ''),
-		coalesce(v.phone, ''), coalesce(v.name, ''), coalesce(v.community_id, ''), coalesce(cs.name, '')`
+		coalesce(v.phone, ''), coalesce(v.name, ''), coalesce(v.community_id, ''), coalesce(cs.name, ''),
+		CASE WHEN c.upload_status IN ('stored', 'already_stored') THEN c.uploaded_ms ELSE 0 END`
 }()
 
 func attendanceDest(r *AttendanceRow) []any {
 	return append(checkinDest(&r.CheckIn), &r.Subject,
 		&r.EventTitle, &r.EventStartMS, &r.EventEndMS, &r.SiteID, &r.SiteName,
-		&r.Phone, &r.VisitorName, &r.CommunityID, &r.CommunityName)
+		&r.Phone, &r.VisitorName, &r.CommunityID, &r.CommunityName, &r.UploadedMS)
 }
 
 // EachAttendance calls fn with each record matching f, joined with its names
 // (AttendanceRow), in wall-time order then record id. Rows are streamed from
 // one read transaction (a consistent snapshot; check-ins go on meanwhile),
 // never all held in memory. It stops at the first error from fn or the
-// database and returns it; ctx cancels the query. UploadedMS is always 0:
-// the store does not record uploads yet.
+// database and returns it; ctx cancels the query. UploadedMS is the kiosk's
+// clock when the hub answered that it stored the record (MarkUploaded with
+// status stored or already_stored); 0 while the record is in the outbox or
+// was rejected.
 func (s *Store) EachAttendance(ctx context.Context, f AttendanceFilter, fn func(AttendanceRow) error) error {
 	where, args := f.where()
 	rows, err := s.r.QueryContext(ctx, `SELECT `+attendanceCols+attendanceFrom+where+` ORDER BY c.wall_ms, c.id`, args...)

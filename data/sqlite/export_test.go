@@ -57,7 +57,7 @@ func TestEachAttendanceJoinsNamesInWallOrder(t *testing.T) {
 		t.Fatalf("B's check-in:\n got %+v\nwant %+v", b, want)
 	}
 	if b.WallMS != exporttest.MS("07:30") || b.Direction != data.In || b.Method != data.MethodQR ||
-		b.DeviceID != exporttest.Device || !b.Verified || b.Pass.IsZero() || b.ID == "" || b.UploadedMS != 0 {
+		b.DeviceID != exporttest.Device || !b.Verified || b.Pass.IsZero() || b.ID == "" || b.UploadedMS != 0 /* not uploaded */ {
 		t.Fatalf("B's check-in record fields: %+v", b.CheckIn)
 	}
 	var unreadable, revoked, talkIn sqlite.AttendanceRow
@@ -79,6 +79,24 @@ func TestEachAttendanceJoinsNamesInWallOrder(t *testing.T) {
 	}
 	if talkIn.SiteName != "文华苑社区" || talkIn.EventTitle != exporttest.Talk.Title || talkIn.Session().EndMS != exporttest.MS("10:30") {
 		t.Fatalf("talk check-in: %+v", talkIn)
+	}
+}
+
+func TestEachAttendanceUploadTime(t *testing.T) {
+	f := scenario(t)
+	rows := each(t, f.Store, sqlite.AttendanceFilter{})
+	at := exporttest.MS("10:00")
+	err := f.Store.MarkUploaded(context.Background(), []sqlite.UploadResult{
+		{ID: rows[0].ID, Status: "stored"}, {ID: rows[1].ID, Status: "already_stored"},
+		{ID: rows[2].ID, Status: "rejected", Reason: "unknown_event"}}, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows = each(t, f.Store, sqlite.AttendanceFilter{})
+	for i, want := range []int64{at, at, 0, 0} {
+		if rows[i].UploadedMS != want {
+			t.Errorf("row %d uploaded at %d, want %d", i, rows[i].UploadedMS, want)
+		}
 	}
 }
 

@@ -119,12 +119,12 @@ type Result struct {
 // OpenSessions returns the sessions open for check-in now: the kiosk's own
 // site's first, then the wider centre's.
 func (s *Service) OpenSessions(ctx context.Context) ([]data.Session, error) {
-	evs, err := s.store.Events(ctx)
+	now := s.now().UnixMilli()
+	early := int64(s.rules.EarlyMinutes) * 60_000
+	evs, err := s.store.EventsBetween(ctx, now, now+early+1)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now().UnixMilli()
-	early := int64(s.rules.EarlyMinutes) * 60_000
 	var open []data.Session
 	for _, ss := range data.SessionsBetween(evs, now, now+early+1, s.site, s.zone) {
 		if s.rules.Open(ss, now) {

@@ -1,0 +1,77 @@
+package sqlite
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/civickiosk/kiosk/data"
+)
+
+func TestEventsBetweenGivesTheSameSessionsAsEvents(t *testing.T) {
+	s := openTemp(t)
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	f := demo(t, now)
+	site := f.Sites[0].ID
+	day := int64(24 * 3600 * 1000)
+	at := now.UnixMilli()
+	beijing, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	evening := time.Date(2026, 3, 13, 19, 0, 0, 0, beijing).UnixMilli()
+	f.Events = append(f.Events,
+		// A one-off event over several days, started long before.
+		data.Event{ID: "long", SiteID: site, Title: "展览", StartMS: at - 20*day, EndMS: at + 20*day},
+		// A weekly class that ended, one that ends soon, one that never ends.
+		data.Event{ID: "ended", SiteID: site, Title: "旧班", StartMS: at - 100*day, EndMS: at - 100*day + 3_600_000,
+			Weekly: true, UntilMS: at - 30*day},
+		// Its last session is at 19:00 Beijing time on the day of UntilMS
+		// (00:00 of that day), as the content file gives it.
+		data.Event{ID: "ending", SiteID: site, Title: "将结束", StartMS: evening - 49*day, EndMS: evening - 49*day + 5_400_000,
+			Weekly: true, UntilMS: evening - 19*3_600_000},
+		data.Event{ID: "forever", SiteID: site, Title: "长期班", StartMS: at - 400*day, EndMS: at - 400*day + 3_600_000,
+			Weekly: true},
+		data.Event{ID: "cancelled", SiteID: site, Title: "取消", StartMS: at, EndMS: at + 3_600_000, Cancelled: true},
+		data.Event{ID: "later", SiteID: site, Title: "以后", StartMS: at + 40*day, EndMS: at + 40*day + 3_600_000},
+	)
+	if err := s.LoadContent(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Events(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, err := s.Zone(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, zone := range []*time.Location{loc, time.UTC, time.FixedZone("far", 14*3600)} {
+		for from := at - 120*day; from < at+60*day; from += 5 * 3_600_000 {
+			for _, width := range []int64{1, 31 * 60_000, day, 60 * day} {
+				some, err := s.EventsBetween(ctx, from, from+width)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := data.SessionsBetween(all, from, from+width, site, zone)
+				got := data.SessionsBetween(some, from, from+width, site, zone)
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("[%d, +%d) in %s: %d sessions from EventsBetween, %d from Events",
+						from, width, zone, len(got), len(want))
+				}
+				if len(some) > len(all) {
+					t.Fatalf("more events than there are")
+				}
+			}
+		}
+	}
+	some, err := s.EventsBetween(ctx, at+100*day, at+101*day)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range some {
+		if !e.Weekly || e.UntilMS != 0 {
+			t.Errorf("event %s (weekly %v) listed 100 days ahead", e.ID, e.Weekly)
+		}
+	}
+}

@@ -2,12 +2,15 @@ package ui
 
 import (
 	"context"
+	"image"
+	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -31,16 +34,19 @@ func newAttendScreen(s *Shell) *attendScreen {
 // Build lays out the instructions beside the open sessions.
 func (a *attendScreen) Build() fyne.CanvasObject {
 	s := a.shell
-	icon := canvas.NewImageFromResource(theme.NewColoredResource(theme.VisibilityIcon(), theme.ColorNamePrimary))
+	icon := canvas.NewImageFromImage(codeGlyph(theme.Color(theme.ColorNamePrimary)))
 	icon.FillMode = canvas.ImageFillContain
+	icon.ScaleMode = canvas.ImageScalePixels
 	phone := s.button(lang.L("attend.phone"), theme.AccountIcon(), widget.HighImportance,
 		func() { s.Show(newPhoneScreen(s)) })
 	how := container.NewBorder(nil, phone, nil, nil, container.NewVBox(
-		container.New(squareLayout{side: 5}, icon),
+		layout.NewSpacer(),
+		container.New(squareLayout{side: 6}, icon),
 		text(lang.L("attend.hold"), widget.RichTextStyle{Alignment: fyne.TextAlignCenter, ColorName: theme.ColorNamePrimary,
 			SizeName: sizeNameTitle, TextStyle: fyne.TextStyle{Bold: true}}),
 		text(lang.L("attend.explain"), widget.RichTextStyle{Alignment: fyne.TextAlignCenter,
 			ColorName: theme.ColorNameForeground, SizeName: theme.SizeNameSubHeadingText}),
+		layout.NewSpacer(),
 	))
 	a.list = s.pager(0, lang.L("attend.none"))
 	a.minute = -1
@@ -102,3 +108,45 @@ func (p *phoneScreen) Build() fyne.CanvasObject {
 
 // Tick goes home when the kiosk is left with a number typed.
 func (p *phoneScreen) Tick(now time.Time) { p.shell.homeWhenIdle(now) }
+
+// glyphModules is the side of codeGlyph in modules.
+const glyphModules = 21
+
+// codeGlyph draws a picture of a QR code in colour c: the three finder
+// squares and a fixed scatter of modules. It is not a readable code.
+func codeGlyph(c color.Color) image.Image {
+	img := image.NewNRGBA(image.Rect(0, 0, glyphModules, glyphModules))
+	finder := func(x, y int) bool {
+		for _, o := range [][2]int{{0, 0}, {glyphModules - 7, 0}, {0, glyphModules - 7}} {
+			dx, dy := x-o[0], y-o[1]
+			if dx >= 0 && dx < 7 && dy >= 0 && dy < 7 {
+				ring := max(abs(dx-3), abs(dy-3))
+				return ring != 2
+			}
+		}
+		return false
+	}
+	near := func(x, y int) bool {
+		return (x < 8 && y < 8) || (x >= glyphModules-8 && y < 8) || (x < 8 && y >= glyphModules-8)
+	}
+	for y := range glyphModules {
+		for x := range glyphModules {
+			on := finder(x, y)
+			if !near(x, y) {
+				on = (x*7+y*13+x*y)%5 < 2
+			}
+			if on {
+				img.Set(x, y, c)
+			}
+		}
+	}
+	return img
+}
+
+// abs returns the absolute value of n.
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

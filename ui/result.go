@@ -49,14 +49,14 @@ func (r *resultScreen) Build() fyne.CanvasObject {
 	head.TextSize = theme.TextSize() * 2.6
 	head.TextStyle.Bold = true
 	head.Alignment = fyne.TextAlignCenter
-	items := []fyne.CanvasObject{layout.NewSpacer(), container.New(squareLayout{side: 4}, img), head}
+	items := []fyne.CanvasObject{layout.NewSpacer(), container.New(squareLayout{side: 5}, img), head}
 	for _, l := range lines {
 		items = append(items, text(l, widget.RichTextStyle{Alignment: fyne.TextAlignCenter,
 			ColorName: theme.ColorNameForegroundOnPrimary, SizeName: sizeNameTitle, TextStyle: fyne.TextStyle{Bold: true}}))
 	}
 	items = append(items, layout.NewSpacer())
 	back := s.button(lang.L("nav.back"), theme.NavigateBackIcon(), widget.MediumImportance, s.Back)
-	body := container.NewBorder(nil, container.NewCenter(back), nil, nil, container.NewVBox(items...))
+	body := container.NewBorder(nil, container.NewGridWithColumns(3, layout.NewSpacer(), back), nil, nil, container.NewVBox(items...))
 
 	bd := &backdrop{onTap: func() {
 		s.activity()

@@ -53,6 +53,9 @@ func (sc *scanner) complete(scans []string) {
 	}
 	deadline := sc.asm.Deadline()
 	if deadline.IsZero() {
+		if sc.timer != nil {
+			sc.timer.Stop()
+		}
 		return
 	}
 	wait := deadline.Sub(sc.shell.now()) + time.Millisecond

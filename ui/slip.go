@@ -78,7 +78,7 @@ func slipPNG(code, maskedPhone string) ([]byte, error) {
 	}
 
 	side := qr.Bounds().Dx()
-	margin := 2 * slipModulePx
+	margin := pass.QuietZone * slipModulePx
 	width := side + 2*margin
 	for i, l := range lines {
 		width = max(width, font.MeasureString(faces[i], l.text).Ceil()+2*margin)

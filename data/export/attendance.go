@@ -20,13 +20,13 @@ var attendanceTable = table{sheet: AttendanceSheet, cols: []column{
 	{"活动", kText, 24},       // event title
 	{"场次开始", kDateTime, 19}, // the session's start, local
 	{"站点", kText, 16},       // the event's site
-	{"访客", kText, 13},       // phone, masked unless Options.FullPhone
+	{"访客", kText, 13},       // phone, masked unless Options.FullPhone; else AttendanceRow.Visitor
 	{"姓名", kText, 10},       // visitor's name
 	{"所属社区", kText, 16},     // visitor's community
 	{"方式", kText, 9},        // MethodLabel
 	{"签到/签退", kText, 9},     // DirectionLabel; empty for a refused scan
-	{"结果", kText, 6},        // OutcomeLabel
-	{"原因", kText, 16},       // ReasonLabel
+	{"结果", kText, 6},        // OutcomeLabel; 重复 for a row with DuplicateOf
+	{"原因", kText, 16},       // ReasonLabel; DuplicateLabel for a row with DuplicateOf
 	{"设备", kText, 38},       // kiosk device id
 	{"密钥编号", kInt, 12},      // pass signing key id
 	{"通行证号", kInt, 9},       // pass number under that key
@@ -51,6 +51,14 @@ func attendanceCells(cells []cell, r AttendanceRow, o Options, loc *time.Locatio
 	if r.Outcome == data.Refused {
 		dir = "" // a refused scan decided no direction
 	}
+	visitor := o.phone(r.Phone)
+	if visitor == "" {
+		visitor = r.Visitor
+	}
+	outcome, reason := OutcomeLabel(r.Outcome), ReasonLabel(r.Reason)
+	if r.DuplicateOf != "" {
+		outcome, reason = OutcomeLabel(data.Duplicate), DuplicateLabel(r.DuplicateOf)
+	}
 	session := cell{null: true}
 	if r.EventID != "" {
 		session = clock(r.SessionStartMS, loc, false)
@@ -62,13 +70,13 @@ func attendanceCells(cells []cell, r AttendanceRow, o Options, loc *time.Locatio
 		text(r.EventTitle),
 		session,
 		text(r.SiteName),
-		text(o.phone(r.Phone)),
+		text(visitor),
 		text(r.VisitorName),
 		text(r.CommunityName),
 		text(MethodLabel(r.Method)),
 		text(dir),
-		text(OutcomeLabel(r.Outcome)),
-		text(ReasonLabel(r.Reason)),
+		text(outcome),
+		text(reason),
 		text(r.DeviceID),
 		number(int64(r.Pass.KeyID), true),
 		number(int64(r.Pass.No), true),

@@ -53,8 +53,8 @@ type HoursReport struct {
 }
 
 // ComputeHours builds the hours report from the accepted records src
-// delivers in wall-time order (other records are skipped). Records pair per
-// person and session:
+// delivers in wall-time order (other records, and duplicates the hub marked
+// with DuplicateOf, are skipped). Records pair per person and session:
 //
 //   - a check-in opens the session for that person (a second check-in while
 //     open is ignored);
@@ -84,7 +84,7 @@ func ComputeHours(src Source) (HoursReport, error) {
 	eventOf := map[string]int32{}
 	sessions := map[key]state{}
 	err := src(func(r AttendanceRow) error {
-		if r.Outcome != data.Accepted {
+		if r.Outcome != data.Accepted || r.DuplicateOf != "" {
 			return nil
 		}
 		p, ok := personOf[r.Subject]

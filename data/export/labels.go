@@ -88,3 +88,7 @@ func ReasonLabel(r data.Reason) string {
 	}
 	return string(r)
 }
+
+// DuplicateLabel is the 原因 of a record that repeats the record id (a
+// duplicate across kiosks, marked by the hub): "与记录 ID 重复".
+func DuplicateLabel(id string) string { return "与记录 " + id + " 重复" }

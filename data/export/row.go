@@ -46,6 +46,17 @@ type AttendanceRow struct {
 	// UploadedMS is when the hub confirmed it stored the record (the kiosk's
 	// clock at the answer, UTC ms); 0 while it has not been uploaded.
 	UploadedMS int64
+
+	// Visitor is written in the 访客 column when Phone is "": the hub, which
+	// holds no phones, puts the pass there ("pass:KEYID:NO"). Kiosks leave
+	// it empty.
+	Visitor string
+	// DuplicateOf is, in the hub's district export, the id of the record
+	// this one repeats (two kiosks checked the same pass into the same
+	// session while offline). Such a row is written with 结果 重复 and 原因
+	// naming that record, and ComputeHours does not count it. Kiosks leave
+	// it empty.
+	DuplicateOf string
 }
 
 // Session returns the session the record belongs to: it starts at

@@ -77,7 +77,7 @@ func (h *homeScreen) Build() fyne.CanvasObject {
 		s.tile(lang.L("home.about"), theme.InfoIcon(), func() { s.Show(newAboutScreen(s)) }),
 	)
 	h.Tick(s.Now())
-	body := container.New(&splitLayout{ratio: 0.38}, on, tiles)
+	body := container.New(&splitLayout{ratio: 0.45}, on, tiles)
 	return container.NewBorder(band(head), nil, nil, nil, container.NewPadded(body))
 }
 
@@ -121,7 +121,7 @@ func (h *homeScreen) Tick(now time.Time) {
 func (s *Shell) tile(label string, icon fyne.Resource, onTap func()) fyne.CanvasObject {
 	img := canvas.NewImageFromResource(theme.NewColoredResource(icon, theme.ColorNameForegroundOnPrimary))
 	caption := text(label, widget.RichTextStyle{Alignment: fyne.TextAlignCenter,
-		ColorName: theme.ColorNameForegroundOnPrimary, SizeName: sizeNameTitle, TextStyle: fyne.TextStyle{Bold: true}})
+		ColorName: theme.ColorNameForegroundOnPrimary, SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}})
 	content := container.NewVBox(layout.NewSpacer(), container.New(squareLayout{side: 1.8}, img), caption, layout.NewSpacer())
 	return newCard(content, theme.ColorNamePrimary, s.tap(onTap))
 }

@@ -12,6 +12,7 @@
 //	hub import  [--replace] FILE              publish a centre content file
 //	hub stats   [--from DATE] [--to DATE]     check-ins per site per day
 //	hub export  --out FILE [--format csv|xlsx] [--from DATE] [--to DATE] [--site ID]
+//	            [--accepted-only] [--gb18030]   the district's attendance log
 //
 // Every sub-command takes --db FILE (embedded SQLite, default hub.db) or
 // --database-url (PostgreSQL; also from $DATABASE_URL). Hubs on PostgreSQL

@@ -559,12 +559,31 @@ func (s *Store) PutContent(ctx context.Context, items []hubsync.Item, replace []
 	return n, err
 }
 
-// CheckIns implements sync.Store.
-func (s *Store) CheckIns(ctx context.Context, f hubsync.Filter) ([]hubsync.HubRecord, error) {
-	q, args := hubsync.FilterSQL(f, func(n int) string { return "$" + strconv.Itoa(n) })
-	rows, err := s.pool.Query(ctx, `SELECT `+hubCols+` FROM checkins`+q, args...)
+// LiveContent implements sync.Store.
+func (s *Store) LiveContent(ctx context.Context, kind string) ([]hubsync.Change, error) {
+	rows, err := s.pool.Query(ctx, `SELECT seq, kind, id, deleted, data FROM content WHERE kind = $1 AND NOT deleted ORDER BY id`, kind)
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, hubDest)
+	return collect(rows, func(c *hubsync.Change) []any { return []any{&c.Seq, &c.Kind, &c.ID, &c.Deleted, &c.Data} })
+}
+
+// EachCheckIn implements sync.Store.
+func (s *Store) EachCheckIn(ctx context.Context, f hubsync.Filter, fn func(hubsync.HubRecord) error) error {
+	q, args := hubsync.FilterSQL(f, func(n int) string { return "$" + strconv.Itoa(n) })
+	rows, err := s.pool.Query(ctx, `SELECT `+hubCols+` FROM checkins`+q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r hubsync.HubRecord
+		if err := rows.Scan(hubDest(&r)...); err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

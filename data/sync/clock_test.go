@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/export"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 )
 
@@ -53,6 +54,20 @@ func TestClockRepair(t *testing.T) {
 			if e := time.Duration(hub[id].ClockErrorMS) * time.Millisecond; (e - skew).Abs() > 5*time.Second {
 				t.Errorf("record %s clock error %v, want about %v", id, e, skew)
 			}
+		}
+		// The district export shows the repaired time, not the kiosk's.
+		src, err := hubsync.DistrictSource(ctx, h.store(), hubsync.DistrictFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = src(func(r export.AttendanceRow) error {
+			if r.WallMS != hub[r.ID].TrueMS {
+				t.Errorf("district export places record %s at %d, the hub's estimate is %d", r.ID, r.WallMS, hub[r.ID].TrueMS)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 		ds, err := h.store().Devices(ctx)
 		if err != nil {

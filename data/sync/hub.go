@@ -437,22 +437,22 @@ func HubZone(ctx context.Context, st Store) (*time.Location, error) {
 // Stats counts accepted check-ins (direction in, duplicates once) per site
 // per day of loc, by their estimated true time in [fromMS, toMS) (0 = open).
 func Stats(ctx context.Context, st Store, loc *time.Location, fromMS, toMS int64) ([]SiteDay, error) {
-	recs, err := st.CheckIns(ctx, Filter{FromMS: fromMS, ToMS: toMS, AcceptedOnly: true})
-	if err != nil {
-		return nil, err
-	}
 	type key struct{ site, day string }
 	n := map[key]int{}
 	var order []key
-	for _, r := range recs {
+	err := st.EachCheckIn(ctx, Filter{FromMS: fromMS, ToMS: toMS, AcceptedOnly: true}, func(r HubRecord) error {
 		if r.Direction != string(data.In) {
-			continue
+			return nil
 		}
 		k := key{r.SiteID, time.UnixMilli(r.TrueMS).In(loc).Format("2006-01-02")}
 		if n[k] == 0 {
 			order = append(order, k)
 		}
 		n[k]++
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]SiteDay, 0, len(order))
 	for _, k := range order {

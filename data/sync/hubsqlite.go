@@ -545,23 +545,44 @@ func (h *SQLiteHub) PutContent(ctx context.Context, items []Item, replace []stri
 	return n, err
 }
 
-// CheckIns implements Store.
-func (h *SQLiteHub) CheckIns(ctx context.Context, f Filter) ([]HubRecord, error) {
-	q, args := filterSQL(f, func(int) string { return "?" })
-	rows, err := h.r.QueryContext(ctx, `SELECT `+hubCols+` FROM checkins`+q, args...)
+// LiveContent implements Store.
+func (h *SQLiteHub) LiveContent(ctx context.Context, kind string) ([]Change, error) {
+	rows, err := h.r.QueryContext(ctx, `SELECT seq, kind, id, deleted, data FROM content WHERE kind = ? AND deleted = 0 ORDER BY id`, kind)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []HubRecord
+	var out []Change
+	for rows.Next() {
+		var c Change
+		var b []byte
+		if err := rows.Scan(&c.Seq, &c.Kind, &c.ID, &c.Deleted, &b); err != nil {
+			return nil, err
+		}
+		c.Data = b
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// EachCheckIn implements Store.
+func (h *SQLiteHub) EachCheckIn(ctx context.Context, f Filter, fn func(HubRecord) error) error {
+	q, args := filterSQL(f, func(int) string { return "?" })
+	rows, err := h.r.QueryContext(ctx, `SELECT `+hubCols+` FROM checkins`+q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
 	for rows.Next() {
 		var r HubRecord
 		if err := rows.Scan(hubDest(&r)...); err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, r)
+		if err := fn(r); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // filterSQL turns f into a WHERE … ORDER BY clause; ph(n) writes the n-th

@@ -154,10 +154,26 @@ type Store interface {
 	// order, tombstones that kind's live items not among items. It returns
 	// how many feed entries changed.
 	PutContent(ctx context.Context, items []Item, replace []string, nowMS int64) (int, error)
-	// CheckIns returns the records matching f by TrueMS then id.
-	CheckIns(ctx context.Context, f Filter) ([]HubRecord, error)
+	// LiveContent returns the live (not deleted) feed entries of one kind,
+	// by id.
+	LiveContent(ctx context.Context, kind string) ([]Change, error)
+	// EachCheckIn calls fn with each record matching f, by TrueMS then id,
+	// streamed from one query (never all held in memory). It stops at the
+	// first error from fn or the database and returns it.
+	EachCheckIn(ctx context.Context, f Filter, fn func(HubRecord) error) error
 	// Close releases the store.
 	Close() error
+}
+
+// CheckIns returns the records of st matching f, by TrueMS then id
+// (Store.EachCheckIn collected).
+func CheckIns(ctx context.Context, st Store, f Filter) ([]HubRecord, error) {
+	var out []HubRecord
+	err := st.EachCheckIn(ctx, f, func(r HubRecord) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, err
 }
 
 // HashSecret is the SHA-256 of an enrolment code or device token, the only

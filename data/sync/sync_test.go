@@ -211,7 +211,7 @@ func phone(i int) string { return fmt.Sprintf("139%08d", i) }
 
 func hubRecords(t *testing.T, st hubsync.Store) map[string]hubsync.HubRecord {
 	t.Helper()
-	recs, err := st.CheckIns(ctx, hubsync.Filter{WithDuplicates: true})
+	recs, err := hubsync.CheckIns(ctx, st, hubsync.Filter{WithDuplicates: true})
 	if err != nil {
 		t.Fatal(err)
 	}

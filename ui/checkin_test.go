@@ -500,7 +500,7 @@ func TestStorageFailureIsNoSuccess(t *testing.T) {
 	k.at(11, 30)
 	k.store.Close()
 	k.scan(code)
-	k.mustShow("保存失败，请联系工作人员")
+	k.mustShow("未能保存", "保存失败，请联系工作人员")
 	k.mustNotShow("签到成功")
 }
 

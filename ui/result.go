@@ -101,8 +101,12 @@ func (r *resultScreen) words() (fill color.Color, icon fyne.Resource, headline s
 		}
 		return theme.Color(theme.ColorNameWarning), theme.WarningIcon(), headline, nonEmpty([]string{who, event})
 	}
+	headline = lang.L("result.refused")
+	if res.Reason == data.ReasonStorage { // registrations fail this way too
+		headline = lang.L("result.failed")
+	}
 	lines = []string{lang.L("reason." + string(res.Reason)), who}
-	return theme.Color(theme.ColorNameError), theme.ErrorIcon(), lang.L("result.refused"), nonEmpty(lines)
+	return theme.Color(theme.ColorNameError), theme.ErrorIcon(), headline, nonEmpty(lines)
 }
 
 // clock formats a UTC ms time as the centre's hour and minute.

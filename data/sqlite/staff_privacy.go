@@ -338,11 +338,10 @@ func (s *Store) ApplyRetention(ctx context.Context, nowMS int64, years int) (Ret
 			}
 			res, err := tx.ExecContext(ctx, `UPDATE checkins SET subject = 'anon:' || g.token, visitor_id = '',
 					pass_key_id = 0, pass_no = 0, anonymised_ms = ?1
-				FROM (SELECT subject AS s, event_id AS e, session_start_ms AS ss, min(id) AS token FROM checkins
-					WHERE anonymised_ms = 0 AND session_start_ms > 0 AND session_start_ms <= ?2
-					GROUP BY subject, event_id, session_start_ms) AS g
-				WHERE checkins.anonymised_ms = 0 AND checkins.session_start_ms > 0 AND checkins.session_start_ms <= ?2
-					AND checkins.subject = g.s AND checkins.event_id = g.e AND checkins.session_start_ms = g.ss`,
+				FROM (SELECT rowid AS rid,
+						min(id) OVER (PARTITION BY subject, event_id, session_start_ms) AS token
+					FROM checkins WHERE anonymised_ms = 0 AND session_start_ms > 0 AND session_start_ms <= ?2) AS g
+				WHERE checkins.rowid = g.rid`,
 				nowMS, ub)
 			if err != nil {
 				return err

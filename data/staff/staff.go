@@ -109,8 +109,8 @@ func (p Policy) Check(a Attempts, nowMS int64) error {
 // Fail records one wrong PIN at nowMS and returns the new state with the
 // error to report: a *WrongPINError with the tries left, or, at the
 // MaxTries-th wrong PIN in a row, a *LockedError until nowMS+LockFor (the
-// counter then starts again at 0 for after the lock). Zero policy fields
-// take DefaultPolicy's.
+// counter then starts again at 0 for after the lock). Call it only when
+// Check found no lock. Zero policy fields take DefaultPolicy's.
 func (p Policy) Fail(a Attempts, nowMS int64) (Attempts, error) {
 	p = p.orDefault()
 	if nowMS >= a.LockedUntilMS {

@@ -70,3 +70,9 @@ func (s *Shell) answer(res checkin.Result, err error, try attempt) {
 	}
 	s.present(newResultScreen(s, res))
 }
+
+// storageFailed shows the red "could not be saved" screen.
+func (s *Shell) storageFailed(what string, err error) {
+	fyne.LogError(what, err)
+	s.present(newResultScreen(s, checkin.Result{Outcome: data.Refused, Reason: data.ReasonStorage}))
+}

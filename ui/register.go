@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/civickiosk/kiosk/data"
-	"github.com/civickiosk/kiosk/data/checkin"
 )
 
 // privateIdle is how long the screens that show a visitor's phone number or
@@ -102,9 +101,3 @@ func (c *communityScreen) register(communityID string) {
 
 // Tick goes home when the kiosk is left on this step.
 func (c *communityScreen) Tick(now time.Time) { c.shell.homeWhenIdle(now) }
-
-// storageFailed shows the red "could not be saved" screen.
-func (s *Shell) storageFailed(what string, err error) {
-	fyne.LogError(what, err)
-	s.present(newResultScreen(s, checkin.Result{Outcome: data.Refused, Reason: data.ReasonStorage}))
-}

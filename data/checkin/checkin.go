@@ -315,10 +315,17 @@ func (s *Service) Register(ctx context.Context, phone, communityID, name string)
 }
 
 // Reissue revokes the visitor's current pass (a lost card) and issues a new
-// one, returning the new code.
+// one, returning the new code. A visitor deleted on request gets no pass
+// (ErrVisitorDeleted).
 func (s *Service) Reissue(ctx context.Context, visitorID string) (Registration, error) {
 	v, err := s.store.Visitor(ctx, visitorID)
 	if err != nil {
+		return Registration{}, err
+	}
+	if deleted, err := s.store.VisitorDeleted(ctx, visitorID); err != nil || deleted {
+		if err == nil {
+			err = ErrVisitorDeleted
+		}
 		return Registration{}, err
 	}
 	return s.issue(ctx, Registration{Visitor: v})

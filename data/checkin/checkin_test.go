@@ -2,6 +2,7 @@ package checkin
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -301,5 +302,16 @@ func TestAcceptedScanSurvivesReopen(t *testing.T) {
 	recs, _ := st2.CheckIns(ctx, sqlite.CheckInFilter{})
 	if len(recs) != 1 || recs[0].ID != r.Record.ID {
 		t.Fatalf("after reopen: %+v, want the acknowledged record %s", recs, r.Record.ID)
+	}
+}
+
+func TestReissueRefusesADeletedVisitor(t *testing.T) {
+	s, st, _ := setup(t)
+	reg := register(t, s, "13800138000")
+	if _, err := st.DeleteVisitor(ctx, reg.Visitor.ID, "王老师", time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Reissue(ctx, reg.Visitor.ID); !errors.Is(err, ErrVisitorDeleted) {
+		t.Fatalf("Reissue of a deleted visitor: %v, want ErrVisitorDeleted", err)
 	}
 }

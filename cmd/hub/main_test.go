@@ -35,19 +35,9 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// The PostgreSQL server is started once, on first use, and stopped by
-// TestMain.
-var (
-	pgOnce    gosync.Once
-	pgCluster *pgtest.Cluster
-	pgErr     error
-)
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if pgCluster != nil {
-		pgCluster.Stop()
-	}
+	pgtest.StopShared()
 	os.Exit(code)
 }
 
@@ -73,18 +63,8 @@ func mustHub(t *testing.T, args ...string) string {
 // each backend (PostgreSQL when a server can be found or started).
 func backends(t *testing.T) map[string]func(t *testing.T) []string {
 	return map[string]func(t *testing.T) []string{
-		"sqlite": func(t *testing.T) []string { return []string{"--db", filepath.Join(t.TempDir(), "hub.db")} },
-		"postgres": func(t *testing.T) []string {
-			pgOnce.Do(func() { pgCluster, pgErr = pgtest.Start() })
-			if pgErr != nil {
-				t.Skipf("PostgreSQL tests skipped: %v", pgErr)
-			}
-			url, err := pgCluster.NewDatabase(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return []string{"--database-url", url}
-		},
+		"sqlite":   func(t *testing.T) []string { return []string{"--db", filepath.Join(t.TempDir(), "hub.db")} },
+		"postgres": func(t *testing.T) []string { return []string{"--database-url", pgtest.Database(t)} },
 	}
 }
 

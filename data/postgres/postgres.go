@@ -11,17 +11,13 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"sort"
-	"strconv"
+	gosync "sync"
 
-	"github.com/civickiosk/kiosk/data"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -106,8 +102,10 @@ CREATE TABLE IF NOT EXISTS content (
 );
 `
 
-// Store is the hub's sync.Store on PostgreSQL.
+// Store is the hub's sync.Store on PostgreSQL. Its methods are
+// sync.SQLStore's.
 type Store struct {
+	*hubsync.SQLStore
 	pool *pgxpool.Pool
 }
 
@@ -130,6 +128,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("hub database: %w", err)
 	}
+	s.SQLStore = hubsync.NewSQLStore(pgDB{pool})
 	return s, nil
 }
 
@@ -165,425 +164,86 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// tx runs fn in a READ COMMITTED transaction and commits it.
-func (s *Store) tx(ctx context.Context, fn func(tx pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, fn)
+// pgDB is Store's sync.SQLDB: reads on the pool, writes in READ COMMITTED
+// transactions.
+type pgDB struct{ pool *pgxpool.Pool }
+
+func (d pgDB) Read() hubsync.Tx { return pgTx{d.pool} }
+
+func (d pgDB) Write(ctx context.Context, fn func(tx hubsync.Tx) error) error {
+	return pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error { return fn(pgTx{tx}) })
 }
 
-// AddEnrolCode implements sync.Store.
-func (s *Store) AddEnrolCode(ctx context.Context, siteID string, codeHash []byte, nowMS, expiresMS int64) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO enrol_codes(code_hash, site_id, created_ms, expires_ms) VALUES($1, $2, $3, $4)`,
-		codeHash, siteID, nowMS, expiresMS)
-	return err
+// pgConn is what *pgxpool.Pool and pgx.Tx have in common.
+type pgConn interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
-const deviceCols = `id, site_id, key_id, public_key, enrolled_ms, revoked_ms, last_seen_ms, clock_offset_ms, clock_checked_ms`
+// pgTx is a sync.Tx over pgx. Statements' ? placeholders are numbered
+// (sync.Numbered) once per statement text.
+type pgTx struct{ c pgConn }
 
-func deviceDest(d *hubsync.Device) []any {
-	return []any{&d.ID, &d.SiteID, &d.KeyID, &d.PublicKey, &d.EnrolledMS, &d.RevokedMS, &d.LastSeenMS,
-		&d.ClockOffsetMS, &d.ClockCheckedMS}
+// numbered caches sync.Numbered of each statement.
+var numbered gosync.Map
+
+func q(query string) string {
+	if v, ok := numbered.Load(query); ok {
+		return v.(string)
+	}
+	n := hubsync.Numbered(query)
+	numbered.Store(query, n)
+	return n
 }
 
-// Enrol implements sync.Store.
-func (s *Store) Enrol(ctx context.Context, e hubsync.Enrolment) (hubsync.Device, error) {
-	var dev hubsync.Device
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		var site, usedBy string
-		var expires, used int64
-		var tokenHash []byte
-		err := tx.QueryRow(ctx, `SELECT site_id, expires_ms, used_ms, device_id, token_hash FROM enrol_codes
-			WHERE code_hash = $1 FOR UPDATE`, e.CodeHash).Scan(&site, &expires, &used, &usedBy, &tokenHash)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
-			return hubsync.ErrBadCode
-		case err != nil:
-			return err
-		case used != 0:
-			if usedBy != e.DeviceID || !bytes.Equal(tokenHash, e.TokenHash) {
-				return hubsync.ErrBadCode
-			}
-			return tx.QueryRow(ctx, `SELECT `+deviceCols+` FROM devices WHERE id = $1 AND token_hash = $2`,
-				e.DeviceID, e.TokenHash).Scan(deviceDest(&dev)...)
-		case expires <= e.NowMS:
-			return hubsync.ErrBadCode
-		}
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockFeed); err != nil {
-			return err
-		}
-		keyID := strconv.FormatUint(uint64(e.KeyID), 10)
-		var stored []byte
-		var deleted bool
-		err = tx.QueryRow(ctx, `SELECT data, deleted FROM content WHERE kind = $1 AND id = $2`, hubsync.KindKey, keyID).
-			Scan(&stored, &deleted)
-		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
-		if err == nil && !deleted && hubsync.KeyConflict(stored, e.PublicKey) {
-			return hubsync.ErrKeyConflict
-		}
-		dev = hubsync.Device{ID: e.DeviceID, SiteID: site, KeyID: e.KeyID, PublicKey: e.PublicKey, EnrolledMS: e.NowMS}
-		if _, err := tx.Exec(ctx, `INSERT INTO devices(id, site_id, key_id, public_key, token_hash, enrolled_ms)
-			VALUES($1, $2, $3, $4, $5, $6)
-			ON CONFLICT(id) DO UPDATE SET site_id = excluded.site_id, key_id = excluded.key_id,
-			public_key = excluded.public_key, token_hash = excluded.token_hash,
-			enrolled_ms = excluded.enrolled_ms, revoked_ms = 0`,
-			dev.ID, dev.SiteID, int64(dev.KeyID), dev.PublicKey, e.TokenHash, dev.EnrolledMS); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE enrol_codes SET used_ms = $1, device_id = $2, token_hash = $3 WHERE code_hash = $4`,
-			e.NowMS, e.DeviceID, e.TokenHash, e.CodeHash); err != nil {
-			return err
-		}
-		b, err := json.Marshal(hubsync.KeyInfo{KeyID: e.KeyID, PublicKey: e.PublicKey, SiteID: site, DeviceID: e.DeviceID})
+func (t pgTx) Exec(ctx context.Context, query string, args ...any) (int64, error) {
+	tag, err := t.c.Exec(ctx, q(query), args...)
+	return tag.RowsAffected(), err
+}
+
+// ExecMany sends the runs in one round trip (a pgx batch).
+func (t pgTx) ExecMany(ctx context.Context, query string, args [][]any) ([]int64, error) {
+	if len(args) == 0 {
+		return nil, nil
+	}
+	b := &pgx.Batch{}
+	for _, a := range args {
+		b.Queue(q(query), a...)
+	}
+	br := t.c.SendBatch(ctx, b)
+	out := make([]int64, len(args))
+	for i := range args {
+		tag, err := br.Exec()
 		if err != nil {
-			return err
-		}
-		_, err = putItem(ctx, tx, hubsync.KindKey, keyID, b, false, e.NowMS, false)
-		return err
-	})
-	return dev, err
-}
-
-// DeviceByToken implements sync.Store.
-func (s *Store) DeviceByToken(ctx context.Context, tokenHash []byte) (hubsync.Device, error) {
-	var d hubsync.Device
-	err := s.pool.QueryRow(ctx, `SELECT `+deviceCols+` FROM devices WHERE token_hash = $1 AND revoked_ms = 0`,
-		tokenHash).Scan(deviceDest(&d)...)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return d, hubsync.ErrUnauthorized
-	}
-	return d, err
-}
-
-// RevokeDevice implements sync.Store.
-func (s *Store) RevokeDevice(ctx context.Context, deviceID string, nowMS int64) error {
-	return s.tx(ctx, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE devices SET revoked_ms = $1 WHERE id = $2 AND revoked_ms = 0`, nowMS, deviceID)
-		if err != nil || tag.RowsAffected() > 0 {
-			return err
-		}
-		var x int
-		if err := tx.QueryRow(ctx, `SELECT 1 FROM devices WHERE id = $1`, deviceID).Scan(&x); err != nil {
-			return fmt.Errorf("device %q: %w", deviceID, data.ErrNotFound)
-		}
-		return nil
-	})
-}
-
-// Devices implements sync.Store.
-func (s *Store) Devices(ctx context.Context) ([]hubsync.Device, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+deviceCols+` FROM devices ORDER BY site_id, id`)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, deviceDest)
-}
-
-func collect[T any](rows pgx.Rows, dest func(*T) []any) ([]T, error) {
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		var v T
-		if err := rows.Scan(dest(&v)...); err != nil {
+			br.Close()
 			return nil, err
 		}
-		out = append(out, v)
+		out[i] = tag.RowsAffected()
 	}
-	return out, rows.Err()
+	return out, br.Close()
 }
 
-const recordCols = `id, visitor_id, pass_key_id, pass_no, event_id, session_start_ms, direction, method,
-	device_id, wall_ms, run_id, run_ms, verified, outcome, reason, staff, backfilled`
-
-func recordDest(r *hubsync.Record) []any {
-	return []any{&r.ID, &r.VisitorID, &r.PassKeyID, &r.PassNo, &r.EventID, &r.SessionStartMS, &r.Direction,
-		&r.Method, &r.DeviceID, &r.WallMS, &r.RunID, &r.RunMS, &r.Verified, &r.Outcome, &r.Reason, &r.Staff,
-		&r.Backfilled}
+func (t pgTx) QueryRow(ctx context.Context, query string, args ...any) hubsync.Row {
+	return t.c.QueryRow(ctx, q(query), args...)
 }
 
-const hubCols = recordCols + `, site_id, subject, received_ms, true_ms, clock_error_ms, duplicate_of`
-
-func hubDest(r *hubsync.HubRecord) []any {
-	return append(recordDest(&r.Record), &r.SiteID, &r.Subject, &r.ReceivedMS, &r.TrueMS, &r.ClockErrorMS, &r.DuplicateOf)
-}
-
-// Push implements sync.Store.
-func (s *Store) Push(ctx context.Context, dev hubsync.Device, b hubsync.Batch) ([]hubsync.RecordResult, error) {
-	var out []hubsync.RecordResult
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		out = make([]hubsync.RecordResult, len(b.Records))
-		if _, err := tx.Exec(ctx, `UPDATE devices SET last_seen_ms = $1, clock_offset_ms = $2, clock_checked_ms = $1
-			WHERE id = $3`, b.ReceivedMS, b.ClockOffsetMS, dev.ID); err != nil {
-			return err
-		}
-		if b.RunID != "" {
-			if _, err := tx.Exec(ctx, `INSERT INTO runs(device_id, run_id, base_ms) VALUES($1, $2, $3)
-				ON CONFLICT(device_id, run_id) DO UPDATE SET base_ms = least(runs.base_ms, excluded.base_ms)`,
-				dev.ID, b.RunID, b.RunBaseMS); err != nil {
-				return err
-			}
-		}
-		type anchor struct {
-			base int64
-			ok   bool
-		}
-		bases := map[string]anchor{}
-		var runIDs []string
-		for _, r := range b.Records {
-			if _, ok := bases[r.RunID]; !ok {
-				bases[r.RunID] = anchor{}
-				runIDs = append(runIDs, r.RunID)
-			}
-		}
-		if len(runIDs) > 0 {
-			rows, err := tx.Query(ctx, `SELECT run_id, base_ms FROM runs WHERE device_id = $1 AND run_id = ANY($2)`, dev.ID, runIDs)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				var id string
-				var base int64
-				if err := rows.Scan(&id, &base); err != nil {
-					rows.Close()
-					return err
-				}
-				bases[id] = anchor{base, true}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-		}
-		recs := make([]hubsync.HubRecord, len(b.Records))
-		batch := &pgx.Batch{}
-		for i, r := range b.Records {
-			a := bases[r.RunID]
-			r.TrueMS = hubsync.EstimateTrueMS(r.Record, a.base, a.ok, b.ClockOffsetMS)
-			r.ClockErrorMS = r.WallMS - r.TrueMS
-			recs[i] = r
-			batch.Queue(`INSERT INTO checkins(`+recordCols+`, site_id, subject, received_ms, true_ms, clock_error_ms)
-				VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-				ON CONFLICT(id) DO NOTHING`,
-				r.ID, r.VisitorID, int64(r.PassKeyID), int64(r.PassNo), r.EventID, r.SessionStartMS, r.Direction,
-				r.Method, r.DeviceID, r.WallMS, r.RunID, r.RunMS, r.Verified, r.Outcome, r.Reason, r.Staff,
-				r.Backfilled, r.SiteID, r.Subject, r.ReceivedMS, r.TrueMS, r.ClockErrorMS)
-		}
-		br := tx.SendBatch(ctx, batch)
-		groups := map[hubsync.GroupKey]bool{}
-		var again []int
-		for i, r := range recs {
-			tag, err := br.Exec()
-			if err != nil {
-				br.Close()
-				return err
-			}
-			out[i] = hubsync.RecordResult{ID: r.ID, Status: hubsync.StatusStored}
-			if tag.RowsAffected() == 1 {
-				if k, ok := r.Key(); ok {
-					groups[k] = true
-				}
-			} else {
-				again = append(again, i)
-			}
-		}
-		if err := br.Close(); err != nil {
-			return err
-		}
-		for _, i := range again {
-			var old hubsync.Record
-			if err := tx.QueryRow(ctx, `SELECT `+recordCols+` FROM checkins WHERE id = $1`, recs[i].ID).
-				Scan(recordDest(&old)...); err != nil {
-				return err
-			}
-			if hubsync.SameRecord(old, recs[i].Record) {
-				out[i].Status = hubsync.StatusAlready
-			} else {
-				out[i] = hubsync.RecordResult{ID: recs[i].ID, Status: hubsync.StatusRejected, Reason: hubsync.RejectIDConflict}
-			}
-		}
-		if err := rankGroups(ctx, tx, groups); err != nil {
-			return err
-		}
-		if len(b.Revocations) > 0 {
-			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockFeed); err != nil {
-				return err
-			}
-			for _, rv := range b.Revocations {
-				bs, err := json.Marshal(rv)
-				if err != nil {
-					return err
-				}
-				if _, err := putItem(ctx, tx, hubsync.KindRevocation, rv.ID(), bs, false, b.ReceivedMS, true); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+func (t pgTx) Query(ctx context.Context, query string, args ...any) (hubsync.Rows, error) {
+	rows, err := t.c.Query(ctx, q(query), args...)
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	return rows, nil
 }
 
-// rankGroups marks duplicates in each group, holding the group's advisory
-// lock so that concurrent hubs see each other's committed rows. Locks are
-// taken in a fixed order to avoid deadlocks.
-func rankGroups(ctx context.Context, tx pgx.Tx, groups map[hubsync.GroupKey]bool) error {
-	keys := make([]hubsync.GroupKey, 0, len(groups))
-	for k := range groups {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
-	for _, k := range keys {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, fmt.Sprint(k)); err != nil {
-			return err
-		}
-	}
-	for _, k := range keys {
-		rows, err := tx.Query(ctx, `SELECT id, true_ms, duplicate_of FROM checkins
-			WHERE subject = $1 AND event_id = $2 AND session_start_ms = $3 AND direction = $4 AND outcome = 'accepted'`,
-			k.Subject, k.EventID, k.SessionStartMS, k.Direction)
-		if err != nil {
-			return err
-		}
-		ms, err := collect(rows, func(m *hubsync.GroupMember) []any { return []any{&m.ID, &m.TrueMS, &m.DuplicateOf} })
-		if err != nil {
-			return err
-		}
-		for id, dup := range hubsync.RankGroup(ms) {
-			if _, err := tx.Exec(ctx, `UPDATE checkins SET duplicate_of = $1 WHERE id = $2`, dup, id); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-// putItem puts one feed entry with the next Seq unless it is unchanged (or,
-// with onlyIfAbsent, already live). The caller holds the feed lock.
-func putItem(ctx context.Context, tx pgx.Tx, kind, id string, b []byte, deleted bool, nowMS int64, onlyIfAbsent bool) (bool, error) {
-	var old []byte
-	var oldDeleted bool
-	err := tx.QueryRow(ctx, `SELECT data, deleted FROM content WHERE kind = $1 AND id = $2`, kind, id).Scan(&old, &oldDeleted)
-	switch {
-	case err == nil:
-		if oldDeleted == deleted && bytes.Equal(old, b) || onlyIfAbsent && !oldDeleted {
-			return false, nil
-		}
-	case errors.Is(err, pgx.ErrNoRows):
-		if deleted {
-			return false, nil
-		}
-	default:
-		return false, err
-	}
-	_, err = tx.Exec(ctx, `INSERT INTO content(kind, id, seq, deleted, data, updated_ms)
-		VALUES($1, $2, (SELECT coalesce(max(seq), 0) + 1 FROM content), $3, $4, $5)
-		ON CONFLICT(kind, id) DO UPDATE SET seq = excluded.seq, deleted = excluded.deleted,
-		data = excluded.data, updated_ms = excluded.updated_ms`, kind, id, deleted, b, nowMS)
-	return err == nil, err
-}
-
-// Changes implements sync.Store.
-func (s *Store) Changes(ctx context.Context, after int64, limit int) ([]hubsync.Change, error) {
-	rows, err := s.pool.Query(ctx, `SELECT seq, kind, id, deleted, data FROM content WHERE seq > $1 ORDER BY seq LIMIT $2`,
-		after, limit)
-	if err != nil {
-		return nil, err
-	}
-	cs, err := collect(rows, func(c *hubsync.Change) []any { return []any{&c.Seq, &c.Kind, &c.ID, &c.Deleted, &c.Data} })
-	for i := range cs {
-		if cs[i].Deleted {
-			cs[i].Data = nil
-		}
-	}
-	return cs, err
-}
-
-// ContentItem implements sync.Store.
-func (s *Store) ContentItem(ctx context.Context, kind, id string) (hubsync.Change, error) {
-	c := hubsync.Change{Kind: kind, ID: id}
-	var b []byte
-	err := s.pool.QueryRow(ctx, `SELECT seq, deleted, data FROM content WHERE kind = $1 AND id = $2`, kind, id).
-		Scan(&c.Seq, &c.Deleted, &b)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return c, fmt.Errorf("%s %q: %w", kind, id, data.ErrNotFound)
-	}
-	if !c.Deleted {
-		c.Data = b
-	}
-	return c, err
-}
-
-// PutContent implements sync.Store.
-func (s *Store) PutContent(ctx context.Context, items []hubsync.Item, replace []string, nowMS int64) (int, error) {
-	n := 0
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		n = 0
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockFeed); err != nil {
-			return err
-		}
-		keep := map[[2]string]bool{}
-		for _, it := range items {
-			keep[[2]string{it.Kind, it.ID}] = true
-			changed, err := putItem(ctx, tx, it.Kind, it.ID, it.Data, false, nowMS, false)
-			if err != nil {
-				return fmt.Errorf("%s %s: %w", it.Kind, it.ID, err)
-			}
-			if changed {
-				n++
-			}
-		}
-		for _, kind := range replace {
-			rows, err := tx.Query(ctx, `SELECT id FROM content WHERE kind = $1 AND NOT deleted ORDER BY seq DESC`, kind)
-			if err != nil {
-				return err
-			}
-			ids, err := collect(rows, func(id *string) []any { return []any{id} })
-			if err != nil {
-				return err
-			}
-			for _, id := range ids {
-				if keep[[2]string{kind, id}] {
-					continue
-				}
-				if _, err := putItem(ctx, tx, kind, id, nil, true, nowMS, false); err != nil {
-					return err
-				}
-				n++
-			}
-		}
-		return nil
-	})
-	return n, err
-}
-
-// LiveContent implements sync.Store.
-func (s *Store) LiveContent(ctx context.Context, kind string) ([]hubsync.Change, error) {
-	rows, err := s.pool.Query(ctx, `SELECT seq, kind, id, deleted, data FROM content WHERE kind = $1 AND NOT deleted ORDER BY id`, kind)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, func(c *hubsync.Change) []any { return []any{&c.Seq, &c.Kind, &c.ID, &c.Deleted, &c.Data} })
-}
-
-// EachCheckIn implements sync.Store.
-func (s *Store) EachCheckIn(ctx context.Context, f hubsync.Filter, fn func(hubsync.HubRecord) error) error {
-	q, args := hubsync.FilterSQL(f, func(n int) string { return "$" + strconv.Itoa(n) })
-	rows, err := s.pool.Query(ctx, `SELECT `+hubCols+` FROM checkins`+q, args...)
-	if err != nil {
+// Lock takes a transaction-level advisory lock: lockFeed for
+// sync.LockFeed, else one keyed by the key's 64-bit text hash.
+func (t pgTx) Lock(ctx context.Context, key string) error {
+	if key == hubsync.LockFeed {
+		_, err := t.c.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockFeed)
 		return err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var r hubsync.HubRecord
-		if err := rows.Scan(hubDest(&r)...); err != nil {
-			return err
-		}
-		if err := fn(r); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	_, err := t.c.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, key)
+	return err
 }

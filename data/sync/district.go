@@ -31,28 +31,27 @@ type districtNames struct {
 
 func loadDistrictNames(ctx context.Context, st Store) (districtNames, error) {
 	n := districtNames{events: map[string]data.Event{}, sites: map[string]data.Site{}}
-	cs, err := st.LiveContent(ctx, KindEvent)
+	err := decodeLive(ctx, st, KindEvent, n.events)
+	if err == nil {
+		err = decodeLive(ctx, st, KindSite, n.sites)
+	}
+	return n, err
+}
+
+// decodeLive decodes the hub's live content of one kind into into, by id.
+func decodeLive[T any](ctx context.Context, st Store, kind string, into map[string]T) error {
+	cs, err := st.LiveContent(ctx, kind)
 	if err != nil {
-		return n, err
+		return err
 	}
 	for _, c := range cs {
-		var e data.Event
-		if err := json.Unmarshal(c.Data, &e); err != nil {
-			return n, fmt.Errorf("event %s on the hub: %w", c.ID, err)
+		var v T
+		if err := json.Unmarshal(c.Data, &v); err != nil {
+			return fmt.Errorf("%s %s on the hub: %w", kind, c.ID, err)
 		}
-		n.events[c.ID] = e
+		into[c.ID] = v
 	}
-	if cs, err = st.LiveContent(ctx, KindSite); err != nil {
-		return n, err
-	}
-	for _, c := range cs {
-		var s data.Site
-		if err := json.Unmarshal(c.Data, &s); err != nil {
-			return n, fmt.Errorf("site %s on the hub: %w", c.ID, err)
-		}
-		n.sites[c.ID] = s
-	}
-	return n, nil
+	return nil
 }
 
 // under returns id and the ids of the live sites below it.

@@ -2,7 +2,6 @@ package sync_test
 
 import (
 	"os"
-	gosync "sync"
 	"testing"
 
 	"github.com/civickiosk/kiosk/data/postgres"
@@ -10,34 +9,17 @@ import (
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 )
 
-// The PostgreSQL server is started once, on first use, and stopped by
-// TestMain (see package pgtest for how it is found or started).
-var (
-	pgOnce    gosync.Once
-	pgCluster *pgtest.Cluster
-	pgErr     error
-)
-
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if pgCluster != nil {
-		pgCluster.Stop()
-	}
+	pgtest.StopShared()
 	os.Exit(code)
 }
 
 // pgBackend is the PostgreSQL backend; its tests skip, with the reason, when
-// no server can be found or started.
+// no server can be found or started (see package pgtest).
 func pgBackend(t *testing.T) (backend, bool) {
 	return backend{"postgres", func(t *testing.T) func() hubsync.Store {
-		pgOnce.Do(func() { pgCluster, pgErr = pgtest.Start() })
-		if pgErr != nil {
-			t.Skipf("PostgreSQL tests skipped: %v", pgErr)
-		}
-		url, err := pgCluster.NewDatabase(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		url := pgtest.Database(t)
 		return func() hubsync.Store {
 			st, err := postgres.Open(ctx, url)
 			if err != nil {

@@ -20,8 +20,10 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"syscall"
+	"testing"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -148,4 +150,35 @@ func (c *Cluster) Stop() {
 	}
 	c.run(c.pgctl, "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
 	os.RemoveAll(c.dir)
+}
+
+// The cluster shared by the tests of one test binary.
+var (
+	sharedOnce sync.Once
+	shared     *Cluster
+	sharedErr  error
+)
+
+// Database returns the URL of a new, empty database on the test binary's
+// shared cluster, which is started on first use (Start). When no server can
+// be had, t is skipped with the reason. Call StopShared from TestMain after
+// the tests have run.
+func Database(t testing.TB) string {
+	t.Helper()
+	sharedOnce.Do(func() { shared, sharedErr = Start() })
+	if sharedErr != nil {
+		t.Skipf("PostgreSQL tests skipped: %v", sharedErr)
+	}
+	url, err := shared.NewDatabase(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return url
+}
+
+// StopShared stops the shared cluster if Database started one.
+func StopShared() {
+	if shared != nil {
+		shared.Stop()
+	}
 }

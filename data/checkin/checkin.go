@@ -9,6 +9,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/civickiosk/kiosk/data"
@@ -36,6 +37,9 @@ type Service struct {
 	rules    data.Rules
 	zone     *time.Location
 	now      func() time.Time
+
+	mu            sync.Mutex
+	closedThrough int64 // UTC ms of CloseEnded's last complete run; 0 = never
 }
 
 // New prepares the check-in path: it loads this kiosk's device id and signing
@@ -351,7 +355,10 @@ var ErrBadPhone = errors.New("not a mainland China mobile number")
 // at the session's end. It returns how many were closed.
 func (s *Service) CloseEnded(ctx context.Context) (int, error) {
 	now := s.now().UnixMilli()
-	open, err := s.store.OpenCheckIns(ctx, now)
+	s.mu.Lock()
+	from := s.closedThrough - closeLookbackMS
+	s.mu.Unlock()
+	open, err := s.store.OpenCheckIns(ctx, from, now)
 	if err != nil {
 		return 0, err
 	}
@@ -381,5 +388,13 @@ func (s *Service) CloseEnded(ctx context.Context) (int, error) {
 		}
 		closed++
 	}
+	s.mu.Lock()
+	s.closedThrough = max(s.closedThrough, now)
+	s.mu.Unlock()
 	return closed, nil
 }
+
+// closeLookbackMS is how far before its previous run CloseEnded looks for
+// check-ins still open: longer than any session, so none is missed; the
+// first run of a Service looks through the whole history.
+const closeLookbackMS = 7 * 24 * 3600 * 1000

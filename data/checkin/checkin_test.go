@@ -315,3 +315,17 @@ func TestReissueRefusesADeletedVisitor(t *testing.T) {
 		t.Fatalf("Reissue of a deleted visitor: %v, want ErrVisitorDeleted", err)
 	}
 }
+
+func TestCloseEndedFirstRunReadsTheWholeHistory(t *testing.T) {
+	s, st, c := setup(t, event("taiji", "centre", "09:00", "10:30"))
+	code := register(t, s, "13800138000").Code
+	scan(t, s, code, "")
+	c.add(30 * 24 * time.Hour) // the kiosk was off for a month
+	s2, err := New(ctx, st, Options{SiteID: "centre", Now: c.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s2.CloseEnded(ctx); err != nil || n != 1 {
+		t.Fatalf("first run after a month: closed %d, %v; want the month-old check-in closed", n, err)
+	}
+}

@@ -288,15 +288,17 @@ func (s *Store) CheckIns(ctx context.Context, f CheckInFilter) ([]data.CheckIn, 
 	return collect(rows, checkinDest)
 }
 
-// OpenCheckIns returns the accepted check-ins of sessions that started before
-// endedBeforeMS whose subject has no later accepted record in that session:
-// people still "inside" a session. Used to close them automatically.
-func (s *Store) OpenCheckIns(ctx context.Context, startedBeforeMS int64) ([]data.CheckIn, error) {
+// OpenCheckIns returns the accepted check-ins made at or after fromWallMS, of
+// sessions that started before startedBeforeMS, whose subject has no
+// accepted check-out in that session: people still "inside". Used to close
+// them automatically; fromWallMS bounds the search (the wall-time index) so
+// the periodic run does not read the whole history.
+func (s *Store) OpenCheckIns(ctx context.Context, fromWallMS, startedBeforeMS int64) ([]data.CheckIn, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+checkinCols+` FROM checkins c
-		WHERE outcome = 'accepted' AND direction = 'in' AND session_start_ms < ?
+		WHERE wall_ms >= ? AND outcome = 'accepted' AND direction = 'in' AND session_start_ms < ?
 		AND NOT EXISTS (SELECT 1 FROM checkins o WHERE o.subject = c.subject AND o.event_id = c.event_id
 			AND o.session_start_ms = c.session_start_ms AND o.outcome = 'accepted' AND o.direction = 'out')
-		ORDER BY wall_ms`, startedBeforeMS)
+		ORDER BY wall_ms`, fromWallMS, startedBeforeMS)
 	if err != nil {
 		return nil, err
 	}

@@ -159,7 +159,35 @@ func dayRange(from, to string, loc *time.Location) (int64, int64, error) {
 		}
 		toMS = d.AddDate(0, 0, 1).UnixMilli()
 	}
+	if from != "" && to != "" && toMS <= fromMS {
+		return 0, 0, fmt.Errorf("--to %s is before --from %s", to, from)
+	}
 	return fromMS, toMS, nil
+}
+
+// period is a range of days in the centre's zone.
+type period struct {
+	loc          *time.Location
+	fromMS, toMS int64 // [fromMS, toMS), 0 = open
+}
+
+// openPeriod opens the hub's store and reads --from/--to (days, included)
+// in the centre's zone. The caller closes the store.
+func openPeriod(ctx context.Context, sf storeFlags, from, to string) (hubsync.Store, period, error) {
+	var p period
+	st, err := sf.open(ctx)
+	if err != nil {
+		return nil, p, err
+	}
+	p.loc, err = hubsync.HubZone(ctx, st)
+	if err == nil {
+		p.fromMS, p.toMS, err = dayRange(from, to, p.loc)
+	}
+	if err != nil {
+		st.Close()
+		return nil, p, err
+	}
+	return st, p, nil
 }
 
 func stats(ctx context.Context, args []string, out io.Writer) error {
@@ -170,20 +198,12 @@ func stats(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, err := sf.open(ctx)
+	st, p, err := openPeriod(ctx, sf, *from, *to)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	loc, err := hubsync.HubZone(ctx, st)
-	if err != nil {
-		return err
-	}
-	fromMS, toMS, err := dayRange(*from, *to, loc)
-	if err != nil {
-		return err
-	}
-	days, err := hubsync.Stats(ctx, st, loc, fromMS, toMS)
+	days, err := hubsync.Stats(ctx, st, p.loc, p.fromMS, p.toMS)
 	if err != nil {
 		return err
 	}

@@ -40,20 +40,12 @@ func exportDistrict(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("--format: %w", err)
 	}
-	st, err := sf.open(ctx)
+	st, p, err := openPeriod(ctx, sf, *from, *to)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	loc, err := hubsync.HubZone(ctx, st)
-	if err != nil {
-		return err
-	}
-	fromMS, toMS, err := dayRange(*from, *to, loc)
-	if err != nil {
-		return err
-	}
-	src, err := hubsync.DistrictSource(ctx, st, hubsync.DistrictFilter{FromMS: fromMS, ToMS: toMS, SiteID: *site,
+	src, err := hubsync.DistrictSource(ctx, st, hubsync.DistrictFilter{FromMS: p.fromMS, ToMS: p.toMS, SiteID: *site,
 		AcceptedOnly: *accepted})
 	if err != nil {
 		return err
@@ -70,7 +62,7 @@ func exportDistrict(ctx context.Context, args []string, out io.Writer) error {
 	var n int
 	err = export.WriteFile(*file, func(w io.Writer) error {
 		var err error
-		n, err = export.WriteAttendance(w, f, counted, export.Options{Zone: loc, GB18030: *gb, TempDir: filepath.Dir(*file)})
+		n, err = export.WriteAttendance(w, f, counted, export.Options{Zone: p.loc, GB18030: *gb, TempDir: filepath.Dir(*file)})
 		return err
 	})
 	if err != nil {

@@ -340,6 +340,9 @@ func testHubCommands(t *testing.T, db []string) {
 	if out := mustHub(t, with("stats", "--from", "2026-12-02")...); strings.Count(out, "\n") != 1 {
 		t.Fatalf("stats of a later day:\n%s", out)
 	}
+	if code, _, errOut := hub(t, with("stats", "--from", "2026-12-02", "--to", "2026-12-01")...); code != 1 || !strings.Contains(errOut, "before") {
+		t.Fatalf("stats of an empty period: exit %d %q", code, errOut)
+	}
 	var sr hubsync.StatsResponse
 	if s := getJSON(t, url+hubsync.PathStats+"?from=2026-12-01&to=2026-12-01", admin, &sr); s != 200 ||
 		sr.Zone != "Asia/Shanghai" || len(sr.Days) != 2 || sr.Days[0].CheckIns+sr.Days[1].CheckIns != 2 {

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"net/http/httptest"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/content"
+	"github.com/civickiosk/kiosk/data/sqlite"
+	hubsync "github.com/civickiosk/kiosk/data/sync"
+)
+
+// TestEnrolAndSync: a kiosk enrols at a hub on 127.0.0.1 with kioskctl
+// enrol, and kioskctl sync pulls the content and pushes its records, listing
+// the ones the hub rejected.
+func TestEnrolAndSync(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	hub, err := hubsync.OpenSQLiteHub(filepath.Join(dir, "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hub.Close()
+	f, err := content.Parse([]byte("sites:\n  - {id: centre, level: centre, name: 区中心}\n"+
+		"  - {id: st-a, level: station, parent: centre, name: 甲社区站}\n"), content.Options{Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hubsync.ImportContent(ctx, hub, f, false, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(hubsync.NewHandler(hub, hubsync.HubOptions{}))
+	defer srv.Close()
+	code, _, err := hubsync.NewEnrolCode(ctx, hub, "st-a", 0, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	db := filepath.Join(dir, "kiosk.db")
+	if exit, _, errOut := ctl(t, "enrol", "--db", db, "--hub", srv.URL, "--code", "0000-0000-0000-0000"); exit != 1 ||
+		!strings.Contains(errOut, "refused the code") {
+		t.Fatalf("enrol with a wrong code: exit %d %q", exit, errOut)
+	}
+	if exit, _, errOut := ctl(t, "sync", "--db", db); exit != 1 || !strings.Contains(errOut, "not enrolled") {
+		t.Fatalf("sync before enrolling: exit %d %q", exit, errOut)
+	}
+	out := mustCtl(t, "enrol", "--db", db, "--hub", srv.URL, "--code", strings.ToLower(code))
+	if !strings.Contains(out, "for site st-a") {
+		t.Fatalf("enrol printed %q", out)
+	}
+	out = mustCtl(t, "sync", "--db", db)
+	if !regexp.MustCompile(`down: [1-9]\d* changes`).MatchString(out) {
+		t.Fatalf("first sync printed %q", out)
+	}
+
+	// A refused scan goes up; a record the hub finds malformed is listed.
+	st, err := sqlite.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, _ := st.DeviceID(ctx)
+	now := time.Now().UnixMilli()
+	good := data.CheckIn{ID: "01900000-0000-7000-8000-0000000000a1", Direction: data.In, Method: data.MethodQR,
+		DeviceID: dev, WallMS: now, RunID: "r", Outcome: data.Refused, Reason: data.ReasonUnreadable}
+	bad := good
+	bad.ID, bad.Outcome, bad.Reason = "01900000-0000-7000-8000-0000000000a2", data.Accepted, "" // no event
+	for _, c := range []data.CheckIn{good, bad} {
+		if err := st.AppendCheckIn(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	out = mustCtl(t, "sync", "--db", db)
+	if !strings.Contains(out, "up: 1 stored, 0 already stored, 1 rejected") || !strings.Contains(out, "rejected "+bad.ID+": invalid") ||
+		!strings.Contains(out, "0 waiting") {
+		t.Fatalf("sync printed %q", out)
+	}
+	recs, err := hubsync.CheckIns(ctx, hub, hubsync.Filter{})
+	if err != nil || len(recs) != 1 || recs[0].ID != good.ID || recs[0].SiteID != "st-a" {
+		t.Fatalf("hub holds %+v (%v)", recs, err)
+	}
+}

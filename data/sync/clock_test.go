@@ -55,7 +55,8 @@ func TestClockRepair(t *testing.T) {
 				t.Errorf("record %s clock error %v, want about %v", id, e, skew)
 			}
 		}
-		// The district export shows the repaired time, not the kiosk's.
+		// The district export shows the repaired time, not the kiosk's:
+		// this kiosk's clock is off by more than MaxClockSkewMS.
 		src, err := hubsync.DistrictSource(ctx, h.store(), hubsync.DistrictFilter{})
 		if err != nil {
 			t.Fatal(err)

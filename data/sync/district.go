@@ -79,6 +79,18 @@ func VisitorLabel(r Record) string {
 	return r.Subject()
 }
 
+// ShownMS is the time the district export shows for r: the kiosk's own
+// (WallMS) when the hub's estimate of the true time agrees with it to within
+// MaxClockSkewMS, so that a kiosk with a good clock shows the same times in
+// its own export and in the hub's; else the estimate (TrueMS), the repaired
+// time of a kiosk whose clock was off.
+func (r HubRecord) ShownMS() int64 {
+	if abs(r.ClockErrorMS) <= MaxClockSkewMS {
+		return r.WallMS
+	}
+	return r.TrueMS
+}
+
 // row turns a hub record into a row of the district export.
 func (n districtNames) row(r HubRecord) export.AttendanceRow {
 	row := export.AttendanceRow{
@@ -88,7 +100,7 @@ func (n districtNames) row(r HubRecord) export.AttendanceRow {
 		Visitor:     VisitorLabel(r.Record),
 		DuplicateOf: r.DuplicateOf,
 	}
-	row.WallMS = r.TrueMS
+	row.WallMS = r.ShownMS()
 	if e, ok := n.events[r.EventID]; ok {
 		row.EventTitle, row.EventStartMS, row.EventEndMS = e.Title, e.StartMS, e.EndMS
 		row.SiteID, row.SiteName = e.SiteID, n.sites[e.SiteID].Name
@@ -100,9 +112,9 @@ func (n districtNames) row(r HubRecord) export.AttendanceRow {
 // attendance log (export.WriteAttendance) and of the hours report
 // (export.ComputeHours), in the kiosk export's columns:
 //
-//   - the date and time are the hub's estimate of when the scan really
-//     happened (HubRecord.TrueMS: the kiosk's clock when it was right,
-//     repaired when it was off), so AttendanceRow.WallMS holds TrueMS;
+//   - the date and time are HubRecord.ShownMS: the kiosk's clock when it
+//     was right, the hub's estimate of the true time (TrueMS) when it was
+//     off by more than MaxClockSkewMS; AttendanceRow.WallMS holds it;
 //   - the event and its site are named from the hub's content (empty for
 //     an event deleted since, as on a kiosk);
 //   - 访客 is VisitorLabel; 姓名 and 所属社区 are empty: visitors are
@@ -111,8 +123,9 @@ func (n districtNames) row(r HubRecord) export.AttendanceRow {
 //   - a duplicate across kiosks (HubRecord.DuplicateOf) is written as 重复,
 //     naming the record it repeats, and ComputeHours does not count it.
 //
-// Rows come by true time then record id, streamed from the store; the
-// content is read once when the source is made.
+// Rows come by true time then record id, streamed from the store (FromMS
+// and ToMS bound the true time too); the content is read once when the
+// source is made.
 func DistrictSource(ctx context.Context, st Store, f DistrictFilter) (export.Source, error) {
 	n, err := loadDistrictNames(ctx, st)
 	if err != nil {

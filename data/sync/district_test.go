@@ -153,3 +153,24 @@ func TestDistrictExportIsTheUnionOfKiosks(t *testing.T) {
 		}
 	})
 }
+
+// TestShownMS: the export keeps a good kiosk clock's time (the hub's
+// estimate differs from it only by network delays) and repairs a bad one.
+func TestShownMS(t *testing.T) {
+	wall := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC).UnixMilli()
+	for _, c := range []struct {
+		errMS int64
+		want  int64
+	}{
+		{0, wall},
+		{800, wall},
+		{-hubsync.MaxClockSkewMS, wall},
+		{hubsync.MaxClockSkewMS + 1, wall - hubsync.MaxClockSkewMS - 1},
+		{-2 * 3600_000, wall + 2*3600_000},
+	} {
+		r := hubsync.HubRecord{Record: hubsync.Record{WallMS: wall}, TrueMS: wall - c.errMS, ClockErrorMS: c.errMS}
+		if got := r.ShownMS(); got != c.want {
+			t.Errorf("clock error %d ms: shown %d, want %d", c.errMS, got, c.want)
+		}
+	}
+}

@@ -37,6 +37,9 @@ type Config struct {
 	CheckIn *checkin.Service
 	// SlipsDir is the folder where printable pass slips are saved.
 	SlipsDir string
+	// Idle is how long the kiosk waits for a tap or a scan before the
+	// attract loop; 0 means DefaultIdle.
+	Idle time.Duration
 }
 
 // Screen is one full-window page of the kiosk.
@@ -75,6 +78,7 @@ type Shell struct {
 	root         *fyne.Container
 	history      []shown
 	lastActivity time.Time
+	idle         time.Duration
 }
 
 // NewShell makes the kiosk's shell in win, sets the window's content,
@@ -82,7 +86,7 @@ type Shell struct {
 // screen.
 func NewShell(win fyne.Window, cfg Config) *Shell {
 	s := &Shell{catalog: cfg.Catalog, siteID: cfg.SiteID, loc: cfg.Location, now: cfg.Now,
-		svc: cfg.CheckIn, slips: cfg.SlipsDir, canvas: win.Canvas()}
+		svc: cfg.CheckIn, slips: cfg.SlipsDir, canvas: win.Canvas(), idle: cfg.Idle}
 	if s.loc == nil {
 		loc, err := time.LoadLocation(data.DefaultZone) // zone data is embedded by package data
 		if err != nil {
@@ -172,6 +176,7 @@ func (s *Shell) tick() {
 	if len(s.history) == 0 {
 		return
 	}
+	s.attractWhenIdle(s.Now())
 	if t, ok := s.history[len(s.history)-1].screen.(Ticker); ok {
 		t.Tick(s.Now())
 	}

@@ -27,6 +27,7 @@ func TestHomeShowsClockAndWhatIsOn(t *testing.T) {
 	checkOrder(t, k.allPages(), "文明实践开放日", "合唱团排练", "今天稍后", "老年餐厅爱心送餐", "门前三包文明劝导")
 
 	*k.now = testNow.Add(65 * time.Minute)
+	k.shell.activity() // someone is reading the home screen
 	k.shell.tick()
 	if got := clock.(*widget.RichText).String(); got != "2026年11月25日 星期三  11:05" {
 		t.Errorf("after a tick the clock shows %q", got)

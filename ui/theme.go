@@ -39,6 +39,8 @@ const (
 	sizeNameTitle fyne.ThemeSizeName = "civic.title"
 	// sizeNameCardRadius is the corner radius of cards and tiles.
 	sizeNameCardRadius fyne.ThemeSizeName = "civic.cardRadius"
+	// sizeNameDisplay is the text size of the attract loop's headlines.
+	sizeNameDisplay fyne.ThemeSizeName = "civic.display"
 	// colorNameCard is the background of cards.
 	colorNameCard fyne.ThemeColorName = "civic.card"
 	// colorNameTextSoft is the colour of secondary text (times, places).
@@ -65,6 +67,7 @@ var baseSizes = map[fyne.ThemeSizeName]float32{
 	sizeNameTapTarget:                64,
 	sizeNameTitle:                    34,
 	sizeNameCardRadius:               14,
+	sizeNameDisplay:                  44,
 }
 
 // kioskTheme is the kiosk's theme: light variant only, bundled CJK fonts,

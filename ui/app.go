@@ -105,6 +105,7 @@ func NewShell(win fyne.Window, cfg Config) *Shell {
 	win.SetPadded(false)
 	win.SetContent(s.root)
 	s.scanner = newScanner(s)
+	s.restoreTextSize()
 	s.Home()
 	return s
 }

@@ -40,7 +40,7 @@ const (
 	attractPeople = 6
 	attractFacts  = 4
 	// attractStory is how many characters of a story a slide shows.
-	attractStory = 60
+	attractStory = 80
 )
 
 // leavesByItself is a screen that goes away by itself after its own time
@@ -267,15 +267,17 @@ func (a *attractScreen) session(kicker string, ses data.Session, sites map[strin
 		text(joinNonEmpty(" · ", ev.Category, ev.Place, site), centred(styleReading)))
 }
 
-// person is the slide of one honour-wall entry.
+// person is the slide of one honour-wall entry: the portrait beside the
+// name, title and the start of the story.
 func (a *attractScreen) person(e data.HonourEntry) (fyne.ThemeColorName, fyne.CanvasObject) {
-	who := text(joinNonEmpty("  ", e.Title, e.Community), centred(styleKicker))
+	words := container.NewVBox(
+		text(e.Name, styleDisplay),
+		text(joinNonEmpty("  ", e.Title, e.Community), styleKicker),
+		text(excerpt(e.Story, attractStory), styleReading))
+	face := container.NewCenter(newAvatar(e.Name, e.Photo, 6))
 	return colorNameCard, a.page(false,
 		text(lang.L("honour.title"), centred(styleHeading)),
-		container.NewCenter(newAvatar(e.Name, e.Photo, 4.5)),
-		text(e.Name, centred(styleDisplay)),
-		who,
-		text(excerpt(e.Story, attractStory), centred(styleReading)))
+		container.NewBorder(nil, nil, face, nil, words))
 }
 
 // fact is the slide of one of the centre's highlights.

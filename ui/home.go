@@ -67,7 +67,8 @@ func (h *homeScreen) Build() fyne.CanvasObject {
 		h.today = s.pager(0, "")
 		today = h.today.box
 	}
-	on := container.NewBorder(text(lang.L("home.ongoing"), styleHeading), nil, nil, nil, today)
+	on := container.NewBorder(container.NewBorder(nil, nil, nil, s.textSizeChoice(), text(lang.L("home.ongoing"), styleHeading)),
+		nil, nil, nil, today)
 	tiles := container.NewGridWithColumns(2,
 		s.tile(lang.L("home.attend"), theme.ConfirmIcon(), func() { s.Show(newAttendScreen(s)) }),
 		s.tile(lang.L("home.register"), theme.ContentAddIcon(), func() { s.Show(newRegisterScreen(s)) }),

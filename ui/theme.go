@@ -71,9 +71,11 @@ var baseSizes = map[fyne.ThemeSizeName]float32{
 }
 
 // kioskTheme is the kiosk's theme: light variant only, bundled CJK fonts,
-// and sizes multiplied by scale.
+// and sizes multiplied by scale; with large, text sizes are largeTextScale
+// times larger again.
 type kioskTheme struct {
 	scale         float32
+	large         bool
 	regular, bold fyne.Resource
 }
 
@@ -146,12 +148,27 @@ func (t *kioskTheme) Icon(n fyne.ThemeIconName) fyne.Resource {
 	return theme.DefaultTheme().Icon(n)
 }
 
-// Size returns the kiosk's sizes times the theme's scale.
+// Size returns the kiosk's sizes times the theme's scale, and the text
+// sizes times largeTextScale for large text.
 func (t *kioskTheme) Size(n fyne.ThemeSizeName) float32 {
-	if s, ok := baseSizes[n]; ok {
-		return s * t.scale
+	s, ok := baseSizes[n]
+	if !ok {
+		s = theme.DefaultTheme().Size(n)
 	}
-	return theme.DefaultTheme().Size(n) * t.scale
+	if t.large && largeSizes[n] {
+		s *= largeTextScale
+	}
+	return s * t.scale
+}
+
+// largeSizes are the sizes that large text makes larger: the text that is
+// read, and the icons beside it. Headings and titles are large already;
+// spacing stays as it is, so that the layouts still fit.
+var largeSizes = map[fyne.ThemeSizeName]bool{
+	theme.SizeNameText:           true,
+	theme.SizeNameSubHeadingText: true,
+	theme.SizeNameCaptionText:    true,
+	theme.SizeNameInlineIcon:     true,
 }
 
 // Window sizes at which the theme's scale grows by one step: the sizes are
@@ -174,13 +191,21 @@ func scaleFor(size fyne.Size) float32 {
 // calls for another scale, applies the theme at that scale.
 type scaleLayout struct {
 	scale float32
+	large bool // large text
+}
+
+// theme returns the kiosk's theme at the layout's scale and text size.
+func (l *scaleLayout) theme() *kioskTheme {
+	t := newTheme(l.scale)
+	t.large = l.large
+	return t
 }
 
 // Layout gives every object the whole size.
 func (l *scaleLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	if s := scaleFor(size); s != l.scale {
 		l.scale = s
-		fyne.Do(func() { fyne.CurrentApp().Settings().SetTheme(newTheme(s)) })
+		fyne.Do(func() { fyne.CurrentApp().Settings().SetTheme(l.theme()) })
 	}
 	for _, o := range objects {
 		o.Move(fyne.NewPos(0, 0))

@@ -28,7 +28,7 @@ const (
 )
 
 // schemaVersion is the version in table hub_schema of a current database.
-const schemaVersion = 1
+const schemaVersion = 2
 
 const schema = `
 CREATE TABLE IF NOT EXISTS hub_schema (version INTEGER NOT NULL);
@@ -100,6 +100,40 @@ CREATE TABLE IF NOT EXISTS content (
 	updated_ms BIGINT NOT NULL,
 	PRIMARY KEY (kind, id)
 );
+
+CREATE TABLE IF NOT EXISTS hub_secrets (
+	name       TEXT PRIMARY KEY,
+	value      BYTEA NOT NULL,
+	created_ms BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS phone_visitors (
+	id          TEXT PRIMARY KEY,
+	phone_hash  BYTEA NOT NULL UNIQUE,
+	name        TEXT NOT NULL DEFAULT '',
+	pass_key_id BIGINT NOT NULL,
+	pass_no     BIGINT NOT NULL,
+	created_ms  BIGINT NOT NULL,
+	UNIQUE (pass_key_id, pass_no)
+);
+
+CREATE TABLE IF NOT EXISTS phone_sessions (
+	token_hash BYTEA PRIMARY KEY,
+	visitor_id TEXT NOT NULL REFERENCES phone_visitors(id),
+	created_ms BIGINT NOT NULL,
+	last_ms    BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS event_codes (
+	token            TEXT PRIMARY KEY,
+	device_id        TEXT NOT NULL,
+	event_id         TEXT NOT NULL,
+	session_start_ms BIGINT NOT NULL,
+	slot             BIGINT NOT NULL,
+	issued_ms        BIGINT NOT NULL,
+	received_ms      BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS devices_key ON devices(key_id);
 `
 
 // Store is the hub's sync.Store on PostgreSQL. Its methods are
@@ -153,7 +187,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	case v > schemaVersion:
 		return fmt.Errorf("made by a newer hub (schema %d, this one understands %d)", v, schemaVersion)
 	case v < schemaVersion:
-		_, err = conn.Exec(ctx, `INSERT INTO hub_schema(version) VALUES($1)`, schemaVersion)
+		_, err = conn.Exec(ctx, `DELETE FROM hub_schema; INSERT INTO hub_schema(version) VALUES(`+fmt.Sprint(schemaVersion)+`)`)
 	}
 	return err
 }

@@ -178,7 +178,8 @@ type PublicKeyEntry struct {
 }
 
 // Change is one decoded entry of the hub's change feed. Kind is one of
-// "site", "event", "honour", "team", "centre", "revocation", "key"; ID is the
+// "site", "event", "honour", "team", "centre", "revocation", "key",
+// "checkin" (a record made at the hub: a phone check-in); ID is the
 // item's id ("KEYID:NO" for a revocation, the key id in decimal for a key).
 // For an upsert the field of its kind is set; Deleted marks a tombstone.
 type Change struct {
@@ -193,6 +194,7 @@ type Change struct {
 	Zone       string // with Centre: the centre's zone; "" keeps the kiosk's
 	Revocation *RevokedPass
 	Key        *PublicKeyEntry
+	CheckIn    *data.CheckIn // stored as it is, never sent back up (UploadFromHub)
 }
 
 // ApplyChanges applies one page of the change feed and stores its cursor, in
@@ -295,6 +297,8 @@ func applyChange(ctx context.Context, tx *sql.Tx, c Change) error {
 		return exec(`INSERT INTO keys(key_id, public, site_id, created_ms) VALUES(?, ?, ?, 0)
 			ON CONFLICT(key_id) DO UPDATE SET public = excluded.public, site_id = excluded.site_id
 			WHERE private IS NULL`, k.KeyID, []byte(k.PublicKey), k.SiteID)
+	case c.CheckIn != nil:
+		return applyHubCheckIn(ctx, tx, *c.CheckIn)
 	}
 	return nil
 }

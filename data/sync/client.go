@@ -158,7 +158,11 @@ func (c *Client) push(ctx context.Context, e sqlite.Enrolment, res *RoundResult)
 		if err != nil {
 			return err
 		}
-		if len(recs) == 0 && len(revs) == 0 {
+		codes, err := c.st.EventCodeOutbox(ctx, c.o.BatchSize)
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 && len(revs) == 0 && len(codes) == 0 {
 			return nil
 		}
 		req := PushRequest{SiteID: e.SiteID, DeviceID: dev, SentWallMS: c.o.Now().UnixMilli(),
@@ -173,6 +177,12 @@ func (c *Client) push(ctx context.Context, e sqlite.Enrolment, res *RoundResult)
 		for i, r := range revs {
 			refs[i] = r.Pass
 			req.Revocations = append(req.Revocations, Revocation{KeyID: r.Pass.KeyID, No: r.Pass.No, RevokedMS: r.RevokedMS})
+		}
+		sent := make([]string, len(codes))
+		for i, ec := range codes {
+			sent[i] = ec.Token
+			req.EventCodes = append(req.EventCodes, EventCode{Token: ec.Token, EventID: ec.EventID,
+				SessionStartMS: ec.SessionStartMS, Slot: ec.Slot, IssuedMS: ec.IssuedMS})
 		}
 		var resp PushResponse
 		if err := c.do(ctx, e, http.MethodPost, PathPush, req, &resp); err != nil {
@@ -203,6 +213,9 @@ func (c *Client) push(ctx context.Context, e sqlite.Enrolment, res *RoundResult)
 			return err
 		}
 		if err := c.st.MarkRevocationsSent(ctx, refs); err != nil {
+			return err
+		}
+		if err := c.st.MarkEventCodesSent(ctx, sent); err != nil {
 			return err
 		}
 		res.Revocations += len(refs)
@@ -288,6 +301,12 @@ func DecodeChange(ch Change) (sqlite.Change, error) {
 		var k KeyInfo
 		if err = json.Unmarshal(ch.Data, &k); err == nil {
 			out.Key = &sqlite.PublicKeyEntry{KeyID: k.KeyID, PublicKey: k.PublicKey, SiteID: k.SiteID}
+		}
+	case KindCheckIn:
+		var r Record
+		if err = json.Unmarshal(ch.Data, &r); err == nil {
+			c := r.CheckIn()
+			out.CheckIn = &c
 		}
 	}
 	if err != nil {
@@ -409,7 +428,10 @@ func Enrol(ctx context.Context, st *sqlite.Store, hubURL, code string, hc *http.
 	if resp.DeviceID != dev || resp.SiteID == "" {
 		return resp, fmt.Errorf("hub enrolled device %q at site %q for device %q", resp.DeviceID, resp.SiteID, dev)
 	}
-	return resp, st.SetHubEnrolment(ctx, sqlite.Enrolment{HubURL: hubURL, Token: p.Token, SiteID: resp.SiteID})
+	if err := st.SetHubEnrolment(ctx, sqlite.Enrolment{HubURL: hubURL, Token: p.Token, SiteID: resp.SiteID}); err != nil {
+		return resp, err
+	}
+	return resp, st.SetHubPublicURL(ctx, resp.PublicURL)
 }
 
 // Post sends a JSON request to the hub at base with a device token (none

@@ -25,6 +25,19 @@ type HubOptions struct {
 	// AdminTokenHash, when set, is HashSecret of the admin token that may
 	// read PathStats and create enrolment codes at PathAdminCodes.
 	AdminTokenHash []byte
+	// PublicURL is the hub's base URL as visitors' phones reach it
+	// (https://HOST[:PORT][/PATH]), told to kiosks at enrolment for their
+	// event sign-in codes; "" lets each kiosk use the address it enrolled at.
+	PublicURL string
+	// Rules are the check-in rules of phone check-ins; zero means
+	// data.DefaultRules.
+	Rules data.Rules
+	// Limits are the phone pages' rate limits; zero fields take the
+	// defaults of DefaultPhoneLimits.
+	Limits PhoneLimits
+	// SecureCookies marks the phone pages' cookie Secure (sent over HTTPS
+	// only); set it whenever phones reach the hub over HTTPS.
+	SecureCookies bool
 }
 
 // MaxPageBytes caps the data of one page of the feed (honour-wall photos are
@@ -53,10 +66,12 @@ const DefaultCodeTTL = 7 * 24 * time.Hour
 
 // hub serves the protocol over a Store.
 type hub struct {
-	st    Store
-	now   func() time.Time
-	log   *log.Logger
-	admin []byte
+	st        Store
+	now       func() time.Time
+	log       *log.Logger
+	admin     []byte
+	publicURL string
+	phone     *phonePages
 }
 
 // NewHandler returns the hub's HTTP handler over st: PathEnrol, PathPush,
@@ -65,16 +80,18 @@ type hub struct {
 // token, bad enrolment code), 403 (another site's or device's data), 409
 // (key id taken), 413 (too large) or 500 (storage; the kiosk retries).
 func NewHandler(st Store, o HubOptions) http.Handler {
-	h := &hub{st: st, now: o.Now, log: o.Log, admin: o.AdminTokenHash}
+	h := &hub{st: st, now: o.Now, log: o.Log, admin: o.AdminTokenHash, publicURL: strings.TrimRight(o.PublicURL, "/")}
 	if h.now == nil {
 		h.now = time.Now
 	}
+	h.phone = newPhonePages(h, o)
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+PathEnrol, h.enrol)
 	mux.HandleFunc("POST "+PathPush, h.push)
 	mux.HandleFunc("GET "+PathChanges, h.changes)
 	mux.HandleFunc("GET "+PathStats, h.stats)
 	mux.HandleFunc("POST "+PathAdminCodes, h.adminCodes)
+	h.phone.register(mux)
 	mux.HandleFunc("GET "+PathHealth, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok\n")) })
 	return mux
 }
@@ -170,7 +187,7 @@ func (h *hub) enrol(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		h.fail(w, http.StatusInternalServerError, err)
 	default:
-		writeJSON(w, http.StatusOK, EnrolResponse{DeviceID: dev.ID, SiteID: dev.SiteID})
+		writeJSON(w, http.StatusOK, EnrolResponse{DeviceID: dev.ID, SiteID: dev.SiteID, PublicURL: h.publicURL})
 	}
 }
 
@@ -250,6 +267,15 @@ func (h *hub) push(w http.ResponseWriter, r *http.Request) {
 			b.Revocations = append(b.Revocations, rv)
 		}
 	}
+	if len(req.EventCodes) > MaxBatch {
+		h.fail(w, http.StatusRequestEntityTooLarge, fmt.Errorf("at most %d event codes per batch", MaxBatch))
+		return
+	}
+	for _, c := range req.EventCodes {
+		if c.Token != "" && len(c.Token) <= 256 && len(c.EventID) <= 256 {
+			b.EventCodes = append(b.EventCodes, c)
+		}
+	}
 	stored, err := h.st.Push(r.Context(), dev, b)
 	if err != nil {
 		h.fail(w, http.StatusInternalServerError, err)
@@ -263,7 +289,8 @@ func (h *hub) push(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *hub) changes(w http.ResponseWriter, r *http.Request) {
-	if _, ok := h.device(w, r); !ok {
+	dev, ok := h.device(w, r)
+	if !ok {
 		return
 	}
 	q := r.URL.Query()
@@ -299,6 +326,7 @@ func (h *hub) changes(w http.ResponseWriter, r *http.Request) {
 	if n := len(resp.Changes); n > 0 {
 		resp.Cursor = resp.Changes[n-1].Seq
 	}
+	resp.Changes = forDevice(resp.Changes, dev.ID)
 	if resp.Changes == nil {
 		resp.Changes = []Change{}
 	}

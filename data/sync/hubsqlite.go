@@ -14,7 +14,7 @@ import (
 )
 
 // hubSchemaVersion is the PRAGMA user_version of a current hub database.
-const hubSchemaVersion = 1
+const hubSchemaVersion = 2
 
 // hubSchema creates a hub database. Instants are INTEGER ms since the Unix
 // epoch, UTC.
@@ -151,8 +151,10 @@ func (h *SQLiteHub) migrate(ctx context.Context) error {
 		return fmt.Errorf("made by a newer hub (schema %d, this one understands %d)", v, hubSchemaVersion)
 	}
 	return sqliteDB{h}.Write(ctx, func(tx Tx) error {
-		if _, err := tx.Exec(ctx, hubSchema); err != nil {
-			return err
+		for i, step := range []string{hubSchema, hubSchemaPhone}[v:] {
+			if _, err := tx.Exec(ctx, step); err != nil {
+				return fmt.Errorf("schema %d: %w", v+i+1, err)
+			}
 		}
 		_, err := tx.Exec(ctx, "PRAGMA user_version = "+strconv.Itoa(hubSchemaVersion))
 		return err

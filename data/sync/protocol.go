@@ -64,6 +64,9 @@ type EnrolRequest struct {
 type EnrolResponse struct {
 	DeviceID string `json:"device_id"`
 	SiteID   string `json:"site_id"` // the site the kiosk stands at
+	// PublicURL is the hub's address as visitors' phones reach it, for the
+	// event sign-in codes; "" means the address the kiosk enrolled at.
+	PublicURL string `json:"public_url,omitempty"`
 }
 
 // Record is the wire form of a data.CheckIn.
@@ -145,6 +148,9 @@ type PushRequest struct {
 	RunMS       int64        `json:"run_ms,omitempty"`
 	Records     []Record     `json:"records"`
 	Revocations []Revocation `json:"revocations,omitempty"`
+	// EventCodes are the event sign-in tokens the kiosk showed since the
+	// last push, kept by the hub for audit.
+	EventCodes []EventCode `json:"event_codes,omitempty"`
 }
 
 // RecordStatus is the hub's answer for one uploaded record.

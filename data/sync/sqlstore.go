@@ -345,6 +345,9 @@ func (s *SQLStore) Push(ctx context.Context, dev Device, b Batch) ([]RecordResul
 		if err := rankGroups(ctx, tx, groups); err != nil {
 			return err
 		}
+		if err := storeEventCodes(ctx, tx, dev.ID, b.EventCodes, b.ReceivedMS); err != nil {
+			return err
+		}
 		if len(b.Revocations) > 0 {
 			if err := tx.Lock(ctx, LockFeed); err != nil {
 				return err

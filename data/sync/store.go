@@ -96,6 +96,8 @@ type Batch struct {
 	// time at the run's ms 0. RunID is "" when the kiosk sent none.
 	RunID     string
 	RunBaseMS int64
+	// EventCodes are the event sign-in tokens the kiosk showed (audit).
+	EventCodes []EventCode
 }
 
 // Item is one piece of hub content to put on the feed.
@@ -161,6 +163,34 @@ type Store interface {
 	// streamed from one query (never all held in memory). It stops at the
 	// first error from fn or the database and returns it.
 	EachCheckIn(ctx context.Context, f Filter, fn func(HubRecord) error) error
+	// DeviceByKey returns the most recently enrolled device (active or
+	// revoked) whose signing key has id keyID, or an error wrapping
+	// data.ErrNotFound.
+	DeviceByKey(ctx context.Context, keyID uint32) (Device, error)
+	// Secret returns the hub's secret named name, making it with fresh and
+	// storing it when there is none yet; every hub process on the database
+	// gets the same value.
+	Secret(ctx context.Context, name string, fresh func() ([]byte, error), nowMS int64) ([]byte, error)
+	// PhoneVisitorBySession returns the visitor a phone's cookie (its
+	// SHA-256) is linked to, noting the visit, or an error wrapping
+	// data.ErrNotFound.
+	PhoneVisitorBySession(ctx context.Context, sessionHash []byte, nowMS int64) (PhoneVisitor, error)
+	// SignInPhone finds or creates the visitor with a phone number and
+	// links the phone's cookie to them, in one transaction.
+	SignInPhone(ctx context.Context, in PhoneSignIn) (PhoneVisitor, error)
+	// LastAccepted returns the latest accepted record (by TrueMS, then id)
+	// of a subject in one session, or nil.
+	LastAccepted(ctx context.Context, subject, eventID string, sessionStartMS int64) (*HubRecord, error)
+	// HubCheckIn decides and stores a record made at the hub, atomically
+	// for the subject's session: it loads the subject's latest accepted
+	// record of the session (nil if none), calls decide with it, and stores
+	// the record decide returns (none when it returns nil), marks its
+	// duplicates and puts it on the feed as KindCheckIn.
+	HubCheckIn(ctx context.Context, subject, eventID string, sessionStartMS int64,
+		decide func(last *HubRecord) (*HubRecord, error)) error
+	// EventCodes returns the event sign-in tokens a device sent up, by
+	// issue time.
+	EventCodes(ctx context.Context, deviceID string) ([]EventCode, error)
 	// Close releases the store.
 	Close() error
 }

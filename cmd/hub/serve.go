@@ -45,6 +45,7 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	key := fs.String("tls-key", "", "TLS private key file (PEM)")
 	insecure := fs.Bool("insecure-http", false, "allow plain HTTP on a non-loopback address (behind a TLS-terminating proxy)")
 	adminFile := fs.String("admin-token-file", "", "file holding the admin token for /v1/stats and /v1/admin/codes")
+	publicURL := fs.String("public-url", "", "the hub's address as visitors' phones reach it, for the kiosks' sign-in codes (default: the address each kiosk enrolled at)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,7 +56,7 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	if !tls && !*insecure && !loopback(*listen) {
 		return errInsecure
 	}
-	var o hubsync.HubOptions
+	o := hubsync.HubOptions{PublicURL: *publicURL, SecureCookies: tls || strings.HasPrefix(*publicURL, "https://")}
 	if *adminFile != "" {
 		b, err := os.ReadFile(*adminFile)
 		if err != nil {

@@ -15,6 +15,7 @@ import (
 type eventDetailScreen struct {
 	shell   *Shell
 	session data.Session
+	signIn  *EventSignIn // the phone sign-in code while the session is open; nil without a hub
 }
 
 func newEventDetailScreen(s *Shell, ses data.Session) *eventDetailScreen {
@@ -61,7 +62,15 @@ func (d *eventDetailScreen) Build() fyne.CanvasObject {
 	}
 	list := s.pager(0, "")
 	list.setItems(items)
-	return s.frame(title, true, list.box)
+	d.signIn = s.EventSignIn(d.session, s.Now())
+	return s.frame(title, true, withSignIn(list.box, d.signIn))
+}
+
+// Tick renews the sign-in code.
+func (d *eventDetailScreen) Tick(now time.Time) {
+	if d.signIn != nil {
+		d.signIn.Tick(now)
+	}
 }
 
 // EventID names the event shown, so that a scan made on this page checks

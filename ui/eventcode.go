@@ -22,14 +22,10 @@ type EventCodeSource interface {
 }
 
 // eventCodes returns where the shell gets event sign-in codes: the catalog
-// when it makes them (the kiosk's store does), else the staff store, else
-// nil.
+// when it makes them (the kiosk's store does), else nil.
 func (s *Shell) eventCodes() EventCodeSource {
 	if src, ok := s.catalog.(EventCodeSource); ok {
 		return src
-	}
-	if s.staff.opts.Store != nil {
-		return s.staff.opts.Store
 	}
 	return nil
 }

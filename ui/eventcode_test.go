@@ -17,7 +17,7 @@ import (
 // openSession returns a session open for check-in at the kiosk's time.
 func (k *kiosk) openSession() data.Session {
 	k.t.Helper()
-	open, err := k.svc.OpenSessions(context.Background())
+	open, err := k.shell.svc.OpenSessions(context.Background())
 	if err != nil || len(open) == 0 {
 		k.t.Fatalf("no open session at %v: %v", *k.now, err)
 	}

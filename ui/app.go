@@ -37,6 +37,12 @@ type Config struct {
 	CheckIn *checkin.Service
 	// SlipsDir is the folder where printable pass slips are saved.
 	SlipsDir string
+	// Staff is what staff mode needs; staff mode stays closed without a
+	// store.
+	Staff StaffOptions
+	// Sync is the background sync with the district hub, shown by a badge
+	// on the home screen and in staff mode; nil when the kiosk has none.
+	Sync SyncSource
 	// Idle is how long the kiosk waits for a tap or a scan before the
 	// attract loop; 0 means DefaultIdle.
 	Idle time.Duration
@@ -74,6 +80,8 @@ type Shell struct {
 	canvas  fyne.Canvas
 	scanner *scanner
 	work    sync.WaitGroup // check-ins and registrations in progress
+	staff   staffMode
+	hub     hubState
 
 	root         *fyne.Container
 	history      []shown
@@ -104,6 +112,7 @@ func NewShell(win fyne.Window, cfg Config) *Shell {
 	s.root = container.New(&scaleLayout{scale: 1}, bd)
 	win.SetPadded(false)
 	win.SetContent(s.root)
+	s.staff.opts, s.hub.src = cfg.Staff, cfg.Sync
 	s.scanner = newScanner(s)
 	s.restoreTextSize()
 	s.Home()
@@ -177,6 +186,7 @@ func (s *Shell) tick() {
 	if len(s.history) == 0 {
 		return
 	}
+	s.staffTick(s.Now())
 	s.attractWhenIdle(s.Now())
 	if t, ok := s.history[len(s.history)-1].screen.(Ticker); ok {
 		t.Tick(s.Now())
@@ -220,6 +230,7 @@ func (s *Shell) present(sc Screen) {
 // activity notes that someone used the kiosk. Every tap goes through it.
 func (s *Shell) activity() {
 	s.lastActivity = s.Now()
+	s.staffTouch()
 }
 
 // backdrop is the window's background: a tap where there is nothing to tap

@@ -53,6 +53,9 @@ type kiosk struct {
 	now   *time.Time
 	store *sqlite.Store
 	slips string
+	svc   *checkin.Service
+	// exports is the kiosk's exports folder.
+	exports string
 }
 
 func newKiosk(t *testing.T, size fyne.Size) *kiosk {
@@ -79,8 +82,11 @@ func newKiosk(t *testing.T, size fyne.Size) *kiosk {
 	if err != nil {
 		t.Fatal(err)
 	}
+	k.svc = svc
+	k.exports = filepath.Join(t.TempDir(), "exports")
 	k.shell = NewShell(win, Config{Catalog: st, SiteID: "xiaodian", Location: shanghai, Now: clock,
-		CheckIn: svc, SlipsDir: k.slips})
+		CheckIn: svc, SlipsDir: k.slips,
+		Staff: StaffOptions{Store: st, ExportsDir: k.exports, MediaRoots: []string{}}})
 	return k
 }
 

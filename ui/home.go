@@ -58,7 +58,8 @@ func (h *homeScreen) Build() fyne.CanvasObject {
 		&widget.TextSegment{Style: widget.RichTextStyle{ColorName: theme.ColorNameForegroundOnPrimary,
 			SizeName: sizeNameTitle, TextStyle: fyne.TextStyle{Bold: true}}})
 	h.minute = -1
-	head := container.NewBorder(nil, nil, container.New(squareLayout{side: 2.5}, logo), h.clock, titleText(name))
+	head := container.NewBorder(nil, nil, nil, s.syncBadge(h.clock),
+		s.staffGesture(container.NewBorder(nil, nil, container.New(squareLayout{side: 2.5}, logo), nil, titleText(name))))
 
 	var today fyne.CanvasObject
 	if err != nil {

@@ -17,22 +17,44 @@ import (
 // phoneDigits is the length of a mainland mobile number.
 const phoneDigits = 11
 
-// keypad is an on-screen digit keypad for a mainland mobile number: the
-// number as typed, grouped like 138 0013 8000, over keys 0–9, 清空 and 删除,
-// and 确定, which is enabled only for a valid number.
+// keypad is an on-screen digit keypad: the digits as typed, shown as its
+// padSpec says, over keys 0–9, 清空 and 删除, and 确定, which is enabled
+// only for valid digits.
 type keypad struct {
+	spec    padSpec
 	digits  string
 	display *canvas.Text
 	ok      *padKey
-	onOK    func(phone string)
+	onOK    func(digits string)
 	// box holds the whole keypad.
 	box *fyne.Container
 }
 
-// keypad makes a keypad whose taps count as activity; 确定 calls onOK with
-// the 11 digits.
+// padSpec is what a keypad takes: at most max digits, shown by show, with
+// placeholder while empty, and accepted by 确定 when valid.
+type padSpec struct {
+	max         int
+	placeholder string
+	show        func(digits string) string
+	valid       func(digits string) bool
+}
+
+// phoneSpec is the keypad of a mainland mobile number, grouped like
+// 138 0013 8000.
+func phoneSpec() padSpec {
+	return padSpec{max: phoneDigits, placeholder: lang.L("keypad.placeholder"), show: groupPhone, valid: validPhone}
+}
+
+// keypad makes a keypad for a mobile number whose taps count as activity;
+// 确定 calls onOK with the 11 digits.
 func (s *Shell) keypad(onOK func(phone string)) *keypad {
-	k := &keypad{onOK: onOK}
+	return s.digitPad(phoneSpec(), onOK)
+}
+
+// digitPad makes a keypad for spec whose taps count as activity; 确定 calls
+// onOK with the digits.
+func (s *Shell) digitPad(spec padSpec, onOK func(digits string)) *keypad {
+	k := &keypad{spec: spec, onOK: onOK}
 	k.display = canvas.NewText("", nil)
 	k.display.Alignment = fyne.TextAlignCenter
 	k.display.TextStyle.Bold = true
@@ -58,33 +80,36 @@ func (s *Shell) keypad(onOK func(phone string)) *keypad {
 	return k
 }
 
-// press adds a digit, up to 11.
+// press adds a digit, up to the spec's max.
 func (k *keypad) press(d rune) {
-	if len(k.digits) < phoneDigits {
+	if len(k.digits) < k.spec.max {
 		k.set(k.digits + string(d))
 	}
 }
 
-// set replaces the number typed and updates the display and 确定.
+// set replaces the digits typed and updates the display and 确定.
 func (k *keypad) set(digits string) {
 	k.digits = digits
 	if digits == "" {
-		k.display.Text = lang.L("keypad.placeholder")
+		k.display.Text = k.spec.placeholder
 		k.display.Color = theme.Color(colorNameTextSoft)
 		k.display.TextSize = theme.TextSize() * 1.3
 	} else {
-		k.display.Text = groupPhone(digits)
+		k.display.Text = k.spec.show(digits)
 		k.display.Color = theme.Color(theme.ColorNameForeground)
 		k.display.TextSize = theme.TextSize() * 2
 	}
-	k.display.Refresh()
+	k.box.Refresh() // lays the display out again for its new text size
 	k.ok.setDisabled(!k.valid())
 }
 
-// valid reports whether the digits are a mainland mobile number.
-func (k *keypad) valid() bool {
-	_, ok := data.NormalisePhone(k.digits)
-	return ok && len(k.digits) == phoneDigits
+// valid reports whether 确定 accepts the digits.
+func (k *keypad) valid() bool { return k.spec.valid(k.digits) }
+
+// validPhone reports whether digits are a mainland mobile number.
+func validPhone(digits string) bool {
+	_, ok := data.NormalisePhone(digits)
+	return ok && len(digits) == phoneDigits
 }
 
 // groupPhone groups digits as a mobile number is read aloud: 138 0013 8000.

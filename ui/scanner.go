@@ -1,18 +1,17 @@
 package ui
 
 import (
-	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
 
-	"github.com/civickiosk/kiosk/data/checkin"
 	"github.com/civickiosk/kiosk/data/scan"
 )
 
 // scanner receives a keyboard-wedge barcode scanner on any screen: the
 // window's typed runes and keys feed a scan.Assembler, and each scan it
-// completes checks its holder in (or out).
+// completes opens staff mode's PIN prompt for a staff card or checks its
+// holder in (or out).
 type scanner struct {
 	shell *Shell
 	asm   *scan.Assembler
@@ -42,14 +41,12 @@ func (sc *scanner) flush() {
 	sc.complete(sc.asm.Flush(sc.shell.now()))
 }
 
-// complete checks in the holders of the completed scans, then sets the
-// timer for the scan still pending, if any.
+// complete passes on the completed scans, then sets the timer for the scan
+// still pending, if any.
 func (sc *scanner) complete(scans []string) {
 	for _, text := range scans {
 		sc.shell.activity()
-		sc.shell.checkIn(func(ctx context.Context, eventID string) (checkin.Result, error) {
-			return sc.shell.svc.Scan(ctx, text, eventID)
-		}, "")
+		sc.shell.scanned(text)
 	}
 	deadline := sc.asm.Deadline()
 	if deadline.IsZero() {

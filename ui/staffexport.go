@@ -1,0 +1,291 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/civickiosk/kiosk/data/export"
+	"github.com/civickiosk/kiosk/data/sqlite"
+)
+
+// folder is a place an export can be saved: a USB stick or the kiosk's own
+// exports folder.
+type folder struct {
+	path string
+	usb  bool
+}
+
+// exportFolders lists the USB sticks mounted now, then the kiosk's exports
+// folder.
+func (s *Shell) exportFolders() []folder {
+	roots := s.staff.opts.MediaRoots
+	if roots == nil {
+		roots = mediaRoots
+	}
+	var out []folder
+	for _, pattern := range roots {
+		matches, _ := filepath.Glob(pattern)
+		for _, m := range matches {
+			if fi, err := os.Stat(m); err == nil && fi.IsDir() {
+				out = append(out, folder{path: m, usb: true})
+			}
+		}
+	}
+	if s.staff.opts.ExportsDir != "" {
+		out = append(out, folder{path: s.staff.opts.ExportsDir})
+	}
+	return out
+}
+
+// The periods, contents and formats of an export, in the order of their
+// buttons.
+const (
+	periodThisMonth = iota
+	periodLastMonth
+	periodLastWeek
+)
+
+const (
+	contentAttendance = iota
+	contentHours
+)
+
+var exportFormats = []export.Format{export.CSV, export.XLSX}
+
+// exportPeriod returns the days of period p as seen at now: from the first
+// day's start to the start of the day after the last.
+func exportPeriod(p int, now time.Time) (from, to time.Time) {
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, now.Location())
+	switch p {
+	case periodLastMonth:
+		return month.AddDate(0, -1, 0), month
+	case periodLastWeek:
+		today := startOfDay(now)
+		return today.AddDate(0, 0, -6), today.AddDate(0, 0, 1)
+	}
+	return month, month.AddDate(0, 1, 0)
+}
+
+// exportScreen saves the attendance log or the service-hours report of a
+// period, as CSV or XLSX, to a USB stick or the kiosk's exports folder, with
+// a progress bar.
+type exportScreen struct {
+	staffPage
+	shell   *Shell
+	folders []folder
+	sel     int
+	period  int
+	content int
+	format  int
+	running bool
+
+	list *pager
+	bar  *widget.ProgressBar
+	// msg says how the export went, then the path of the file written.
+	msg    *widget.RichText
+	status *fyne.Container // holds the bar and msg
+	start  *tapButton
+}
+
+func newExportScreen(s *Shell) *exportScreen { return &exportScreen{shell: s} }
+
+// Build lays out the folders beside the choices, the progress bar and 开始导出.
+func (e *exportScreen) Build() fyne.CanvasObject {
+	s := e.shell
+	e.list = s.pager(0, lang.L("export.noFolder"))
+	e.showFolders(s.exportFolders())
+	left := container.NewBorder(text(lang.L("export.where"), styleHeading), nil, nil, nil, e.list.box)
+
+	periods := s.choice([]string{lang.L("export.thisMonth"), lang.L("export.lastMonth"), lang.L("export.lastWeek")},
+		e.period, func(i int) { e.period = i })
+	contents := s.choice([]string{lang.L("export.attendance"), lang.L("export.hours")}, e.content,
+		func(i int) { e.content = i })
+	formats := s.choice([]string{"CSV", "XLSX"}, e.format, func(i int) { e.format = i })
+	e.bar = widget.NewProgressBar()
+	e.bar.Hide()
+	e.msg = widget.NewRichText(&widget.TextSegment{Style: styleStrong}, &widget.TextSegment{Style: styleStrong})
+	e.msg.Wrapping = fyne.TextWrapBreak
+	e.status = container.NewVBox(e.bar, e.msg)
+	e.start = s.button(lang.L("export.start"), theme.DownloadIcon(), widget.HighImportance, e.run)
+	choices := container.NewVBox(text(lang.L("export.period"), styleStrong), periods,
+		text(lang.L("export.what"), styleStrong), container.NewGridWithColumns(2, contents, formats))
+	right := container.NewBorder(choices, e.start, nil, nil, e.status)
+	return s.staffFrame(lang.L("staff.export"), true, container.New(&splitLayout{ratio: 0.45}, left, right))
+}
+
+// showFolders lists folders, keeping the one selected if it is still there.
+func (e *exportScreen) showFolders(folders []folder) {
+	s := e.shell
+	sel := 0
+	if e.sel < len(e.folders) {
+		if i := slices.Index(folders, e.folders[e.sel]); i >= 0 {
+			sel = i
+		}
+	}
+	e.folders, e.sel = folders, sel
+	cards := make([]*card, len(folders))
+	items := make([]fyne.CanvasObject, len(folders))
+	for i, f := range folders {
+		name := lang.L("export.local")
+		if f.usb {
+			name = lang.L("export.usb", map[string]any{"Name": filepath.Base(f.path)})
+		}
+		words := widget.NewRichText(&widget.TextSegment{Text: name, Style: styleItem},
+			&widget.TextSegment{Text: f.path, Style: widget.RichTextStyle{ColorName: colorNameTextSoft, SizeName: theme.SizeNameCaptionText}})
+		words.Wrapping = fyne.TextWrapBreak
+		cards[i] = s.card(words, func() {
+			e.sel = i
+			for j, c := range cards {
+				c.fill = colorNameCard
+				if j == i {
+					c.fill = theme.ColorNameSelection
+				}
+				c.Refresh()
+			}
+		})
+		if i == sel {
+			cards[i].fill = theme.ColorNameSelection
+		}
+		items[i] = cards[i]
+	}
+	e.list.setItems(items)
+}
+
+// Tick lists the folders again when a USB stick comes or goes.
+func (e *exportScreen) Tick(time.Time) {
+	if f := e.shell.exportFolders(); !slices.Equal(f, e.folders) {
+		e.showFolders(f)
+	}
+}
+
+// run writes the export chosen off Fyne's goroutine and says where it went
+// or why it failed.
+func (e *exportScreen) run() {
+	s := e.shell
+	if e.running || e.sel >= len(e.folders) {
+		if len(e.folders) == 0 {
+			e.show(lang.L("export.noFolder"), "", false)
+		}
+		return
+	}
+	from, to := exportPeriod(e.period, s.Now())
+	prefix := lang.L("export.fileAttendance")
+	if e.content == contentHours {
+		prefix = lang.L("export.fileHours")
+	}
+	f := exportFormats[e.format]
+	dir := e.folders[e.sel].path
+	path := filepath.Join(dir, fmt.Sprintf("%s_%s-%s.%s", prefix, from.Format("20060102"),
+		to.AddDate(0, 0, -1).Format("20060102"), f))
+	hours := e.content == contentHours
+	e.running = true
+	e.start.Disable()
+	e.bar.SetValue(0)
+	e.bar.Show()
+	e.show(lang.L("export.running"), "", true)
+	s.background(func() {
+		n, err := s.writeExport(path, f, hours, from, to, func(done float64) {
+			fyne.Do(func() { e.bar.SetValue(done) })
+		})
+		fyne.Do(func() {
+			e.running = false
+			e.start.Enable()
+			e.bar.Hide()
+			if err != nil {
+				fyne.LogError("exporting", err)
+				e.show(lang.L("export.failed", map[string]any{"Why": exportError(err)}), "", false)
+				return
+			}
+			e.show(lang.L("export.done", map[string]any{"N": n}), path, true)
+		})
+	})
+}
+
+// show says msg, in green when ok, and the path of the file written.
+func (e *exportScreen) show(msg, path string, ok bool) {
+	e.msg.Segments[1].(*widget.TextSegment).Text = path
+	say(e.msg, msg, ok)
+	e.status.Refresh()
+}
+
+// writeExport writes the attendance log, or with hours the service-hours
+// report, of [from, to) to path in format f, all or nothing, calling
+// progress with the share done. It returns the rows written.
+func (s *Shell) writeExport(path string, f export.Format, hours bool, from, to time.Time, progress func(float64)) (int, error) {
+	st := s.staff.opts.Store
+	ctx := context.Background()
+	dir := filepath.Dir(path)
+	if dir == s.staff.opts.ExportsDir {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return 0, err
+		}
+	}
+	filter := sqlite.AttendanceFilter{FromMS: from.UnixMilli(), ToMS: to.UnixMilli()}
+	if hours {
+		// Sessions that start in the period, so that a check-in and its
+		// check-out are counted together.
+		filter = sqlite.AttendanceFilter{SessionFromMS: from.UnixMilli(), SessionToMS: to.UnixMilli(), AcceptedOnly: true}
+	}
+	total, err := st.CountAttendance(ctx, filter)
+	if err != nil {
+		return 0, err
+	}
+	share := func(n int) { progress(float64(n) / float64(max(total, 1))) }
+	opts := export.Options{Zone: s.loc, TempDir: dir}
+	src := st.AttendanceSource(ctx, filter)
+	var n int
+	if !hours {
+		opts.Progress = share
+		err = export.WriteFile(path, func(w io.Writer) error {
+			n, err = export.WriteAttendance(w, f, src, opts)
+			return err
+		})
+		return n, err
+	}
+	read := 0
+	rep, err := export.ComputeHours(func(fn func(sqlite.AttendanceRow) error) error {
+		return src(func(r sqlite.AttendanceRow) error {
+			if read++; read%1000 == 0 {
+				share(read)
+			}
+			return fn(r)
+		})
+	})
+	if err != nil {
+		return 0, err
+	}
+	share(total)
+	err = export.WriteFile(path, func(w io.Writer) error {
+		n, err = export.WriteHours(w, f, rep, opts)
+		return err
+	})
+	return n, err
+}
+
+// exportError says in plain words why an export failed.
+func exportError(err error) string {
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		return lang.L("export.errFull")
+	case errors.Is(err, syscall.EROFS):
+		return lang.L("export.errReadOnly")
+	case errors.Is(err, os.ErrPermission):
+		return lang.L("export.errPermission")
+	case errors.Is(err, os.ErrNotExist):
+		return lang.L("export.errGone")
+	}
+	return lang.L("export.errOther")
+}

@@ -1,0 +1,155 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/civickiosk/kiosk/data/sqlite"
+	hubsync "github.com/civickiosk/kiosk/data/sync"
+)
+
+// syncScreen is staff mode's 同步: whether the hub is reachable, what waits
+// to go up and when the last round ended, 立即同步 with a progress bar while a
+// backlog drains, and how the kiosk is enrolled at a hub.
+type syncScreen struct {
+	staffPage
+	shell *Shell
+	state *widget.RichText
+	facts *widget.RichText
+	// problem says in plain words why the last round failed; detail is the
+	// error itself, in small type.
+	problem *widget.RichText
+	detail  *widget.RichText
+	bar     *widget.ProgressBar
+	now     *tapButton
+	// hub says where the kiosk is enrolled, or how to enrol it with
+	// command.
+	hub     *widget.RichText
+	command *widget.RichText
+	box     *fyne.Container // the state's card
+}
+
+func newSyncScreen(s *Shell) *syncScreen { return &syncScreen{shell: s} }
+
+// Build lays out the state beside the enrolment.
+func (y *syncScreen) Build() fyne.CanvasObject {
+	s := y.shell
+	y.state = text("", styleHeading)
+	y.facts = text("", styleReading)
+	y.problem = text("", widget.RichTextStyle{ColorName: theme.ColorNameError, TextStyle: fyne.TextStyle{Bold: true}})
+	y.detail = text("", widget.RichTextStyle{ColorName: colorNameTextSoft, SizeName: theme.SizeNameCaptionText})
+	y.detail.Wrapping = fyne.TextWrapBreak
+	y.bar = widget.NewProgressBar()
+	y.bar.Hide()
+	y.now = s.button(lang.L("sync.now"), theme.ViewRefreshIcon(), widget.HighImportance, func() {
+		if s.hub.src != nil {
+			s.hub.src.SyncNow()
+		}
+	})
+	y.hub = text("", styleReading)
+	y.command = text("", widget.RichTextStyle{ColorName: theme.ColorNameForeground, TextStyle: fyne.TextStyle{Monospace: true}})
+	y.command.Wrapping = fyne.TextWrapBreak
+	y.showHub()
+	y.box = container.NewVBox(y.state, y.facts, y.bar, y.problem, y.detail)
+	left := container.NewVBox(s.card(y.box, nil), y.now)
+	right := container.NewVBox(text(lang.L("sync.enrolment"), styleHeading), s.card(container.NewVBox(y.hub, y.command), nil))
+	if s.hub.src == nil {
+		setText(y.state, lang.L("sync.disabled"))
+		for _, t := range []*widget.RichText{y.facts, y.problem, y.detail} {
+			t.Hide()
+		}
+		y.now.Disable()
+	} else {
+		y.syncChanged(s.hub.src.Status())
+	}
+	return s.staffFrame(lang.L("staff.sync"), true, container.New(&splitLayout{ratio: 0.5}, left, right))
+}
+
+// showHub says which hub the kiosk is enrolled at, or how to enrol it: the
+// enrolment code has letters, which the keypad cannot type, so enrolment is
+// done with kioskctl.
+func (y *syncScreen) showHub() {
+	st := y.shell.staff.opts.Store
+	ctx, cancel := y.shell.query()
+	defer cancel()
+	e, ok, err := st.HubEnrolment(ctx)
+	if err != nil {
+		setText(y.hub, lang.L("reason.storage"))
+		return
+	}
+	if ok {
+		setText(y.hub, lang.L("sync.enrolled", map[string]any{"Hub": e.HubURL, "Site": e.SiteID}))
+		return
+	}
+	hub := e.HubURL
+	if hub == "" {
+		hub, _ = st.Setting(ctx, sqlite.SettingHubURL, "")
+	}
+	if hub == "" {
+		hub = "https://HUB"
+	}
+	setText(y.hub, lang.L("sync.howToEnrol"))
+	setText(y.command, fmt.Sprintf("kioskctl enrol --db %s --hub %s --code CODE", st.Path(), hub))
+}
+
+// syncChanged shows st.
+func (y *syncScreen) syncChanged(st hubsync.Status) {
+	now := y.shell.Now()
+	state := lang.L("sync.notEnrolled")
+	if st.Enrolled {
+		state = lang.L("sync.offline")
+		if st.Online {
+			state = lang.L("sync.online")
+		}
+		if st.Syncing {
+			state += lang.L("sync.syncing")
+		}
+	}
+	setText(y.state, state)
+	last := lang.L("sync.never")
+	if st.LastSyncMS > 0 {
+		last = when(st.LastSyncMS, now)
+	}
+	setText(y.facts, lang.L("sync.facts", map[string]any{"N": st.Pending, "Last": last}))
+	problem, detail := "", ""
+	switch {
+	case st.NeedsStaff:
+		problem, detail = lang.L("sync.needsStaff"), st.LastError
+	case st.LastError != "":
+		problem, detail = lang.L("sync.failed"), st.LastError
+	}
+	showText(y.problem, problem)
+	showText(y.detail, detail)
+	total := st.Progress.Sent + st.Progress.Pending
+	if st.Syncing && total > 0 {
+		y.bar.SetValue(float64(st.Progress.Sent) / float64(total))
+		y.bar.Show()
+	} else {
+		y.bar.Hide()
+	}
+	y.box.Refresh()
+}
+
+// showText shows s in t, or hides t when s is empty.
+func showText(t *widget.RichText, s string) {
+	setText(t, s)
+	if s == "" {
+		t.Hide()
+	} else {
+		t.Show()
+	}
+}
+
+// Tick follows the sync state between its changes (the clock of the last
+// round, the pending count).
+func (y *syncScreen) Tick(time.Time) {
+	if y.shell.hub.src != nil {
+		y.syncChanged(y.shell.hub.src.Status())
+	}
+}

@@ -1,0 +1,298 @@
+package ui
+
+import (
+	"context"
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/checkin"
+	"github.com/civickiosk/kiosk/data/sqlite"
+)
+
+// findLimit is the most visitors a search lists.
+const findLimit = 40
+
+// findPurpose is what a visitor is looked up for.
+type findPurpose int
+
+const (
+	findManual  findPurpose = iota // a manual check-in or check-out
+	findVisitor                    // the visitor's pass and data
+)
+
+// findScreen finds visitors by their phone number, whole or its last four
+// digits, typed on the keypad, and lists them masked.
+type findScreen struct {
+	staffPage
+	shell   *Shell
+	purpose findPurpose
+	list    *pager
+	msg     *widget.RichText
+}
+
+func newFindScreen(s *Shell, purpose findPurpose) *findScreen {
+	return &findScreen{shell: s, purpose: purpose}
+}
+
+// searchSpec is the keypad of a search: a whole mobile number or its last
+// four digits.
+func searchSpec() padSpec {
+	return padSpec{max: phoneDigits, placeholder: lang.L("find.placeholder"), show: groupPhone,
+		valid: func(d string) bool { return len(d) == 4 || validPhone(d) }}
+}
+
+// Build lays out the matches beside the keypad.
+func (f *findScreen) Build() fyne.CanvasObject {
+	s := f.shell
+	title := lang.L("staff.visitors")
+	if f.purpose == findManual {
+		title = lang.L("staff.manual")
+	}
+	f.msg = text(lang.L("find.prompt"), styleReading)
+	f.list = s.pager(0, "")
+	pad := s.digitPad(searchSpec(), f.search)
+	left := container.NewBorder(f.msg, nil, nil, nil, f.list.box)
+	return s.staffFrame(title, true, container.New(&splitLayout{ratio: 0.55}, left, pad.box))
+}
+
+// search lists the visitors whose phone matches digits.
+func (f *findScreen) search(digits string) {
+	s := f.shell
+	ctx, cancel := s.query()
+	defer cancel()
+	found, err := s.staff.opts.Store.FindVisitors(ctx, digits, findLimit)
+	if err != nil {
+		fyne.LogError("finding visitors", err)
+		setText(f.msg, lang.L("reason.storage"))
+		f.list.setItems(nil)
+		return
+	}
+	msg := lang.L("find.found", map[string]any{"N": len(found)})
+	if len(found) == 0 {
+		msg = lang.L("find.none")
+	}
+	setText(f.msg, msg)
+	items := make([]fyne.CanvasObject, len(found))
+	for i, m := range found {
+		items[i] = s.card(s.visitorLine(m), func() {
+			if f.purpose == findManual {
+				s.Show(newManualScreen(s, m))
+			} else {
+				s.Show(newVisitorScreen(s, m))
+			}
+		})
+	}
+	f.list.setItems(items)
+}
+
+// visitorLine describes a visitor found by staff: masked phone and name,
+// then whether their pass works and when they were last seen.
+func (s *Shell) visitorLine(m sqlite.VisitorMatch) *widget.RichText {
+	seen := lang.L("visitor.neverSeen")
+	if m.LastSeenMS != 0 {
+		seen = lang.L("visitor.lastSeen", map[string]any{"Time": when(m.LastSeenMS, s.Now())})
+	}
+	pass := lang.L("visitor.passValid")
+	if m.Pass.IsZero() {
+		pass = lang.L("visitor.noPass")
+	}
+	t := widget.NewRichText(
+		&widget.TextSegment{Text: joinNonEmpty("  ", m.MaskedPhone, m.Name), Style: styleItem},
+		&widget.TextSegment{Text: joinNonEmpty(" · ", pass, seen), Style: styleSoft})
+	t.Wrapping = fyne.TextWrapWord
+	return t
+}
+
+// visitorScreen shows one visitor to staff, masked, with 挂失 (revoke the
+// pass), 补发 (a new pass, shown as a QR code) and 删除 (on the visitor's
+// request).
+type visitorScreen struct {
+	staffPage
+	shell   *Shell
+	visitor sqlite.VisitorMatch
+	info    *widget.RichText
+	msg     *widget.RichText
+	main    *fyne.Container
+	actions []*tapButton
+}
+
+func newVisitorScreen(s *Shell, m sqlite.VisitorMatch) *visitorScreen {
+	return &visitorScreen{shell: s, visitor: m}
+}
+
+// Build lays out the visitor and the actions.
+func (v *visitorScreen) Build() fyne.CanvasObject {
+	s := v.shell
+	v.info = s.visitorLine(v.visitor)
+	v.msg = text("", styleAccent)
+	v.actions = []*tapButton{
+		s.button(lang.L("visitor.revoke"), theme.CancelIcon(), widget.MediumImportance, v.revoke),
+		s.button(lang.L("visitor.reissue"), theme.ViewRefreshIcon(), widget.HighImportance, v.reissue),
+		s.button(lang.L("visitor.delete"), theme.DeleteIcon(), widget.DangerImportance,
+			func() { s.Show(newDeleteScreen(s, v)) }),
+	}
+	row := container.NewGridWithColumns(3)
+	for _, b := range v.actions {
+		row.Add(b)
+	}
+	v.main = container.NewStack(v.words())
+	return s.staffFrame(lang.L("staff.visitors"), true, container.NewBorder(nil, row, nil, nil, v.main))
+}
+
+// words is the visitor's description with the last message.
+func (v *visitorScreen) words() fyne.CanvasObject {
+	return container.NewVBox(v.info, text(lang.L("visitor.explain"), styleReading), v.msg)
+}
+
+// act runs do off Fyne's goroutine, then shows what done says of its
+// result.
+func (v *visitorScreen) act(what string, do func(ctx context.Context) error, done func()) {
+	s := v.shell
+	s.background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), checkInTimeout)
+		defer cancel()
+		err := do(ctx)
+		fyne.Do(func() {
+			if err != nil {
+				fyne.LogError(what, err)
+				say(v.msg, staffError(err), false)
+				return
+			}
+			done()
+		})
+	})
+}
+
+// revoke revokes the visitor's passes.
+func (v *visitorScreen) revoke() {
+	s := v.shell
+	var n int
+	v.act("revoking a pass", func(ctx context.Context) (err error) {
+		n, err = s.svc.StaffRevoke(ctx, v.visitor.ID, s.staffName())
+		return err
+	}, func() {
+		v.visitor.Pass = data.PassRef{}
+		v.refresh(lang.L("visitor.revoked", map[string]any{"N": n}))
+	})
+}
+
+// reissue issues a new pass and shows its QR code.
+func (v *visitorScreen) reissue() {
+	s := v.shell
+	var reg checkin.Registration
+	var ref data.PassRef
+	v.act("re-issuing a pass", func(ctx context.Context) (err error) {
+		if reg, err = s.svc.StaffReissue(ctx, v.visitor.ID, s.staffName()); err != nil {
+			return err
+		}
+		ref, _, _, err = s.staff.opts.Store.ActivePass(ctx, v.visitor.ID)
+		return err
+	}, func() {
+		v.visitor.Pass = ref
+		v.refresh(lang.L("visitor.reissued"))
+		v.main.Objects = []fyne.CanvasObject{container.New(passLayout{}, newQRView(reg.Code), v.words())}
+		v.main.Refresh()
+	})
+}
+
+// deleted shows the visitor as deleted and disables the actions.
+func (v *visitorScreen) deleted(r sqlite.DeleteResult) {
+	v.visitor.Pass, v.visitor.MaskedPhone, v.visitor.Name = data.PassRef{}, "", ""
+	v.refresh(lang.L("visitor.deleted", map[string]any{"Records": r.RecordsKept, "Passes": r.PassesRevoked}))
+	v.main.Objects = []fyne.CanvasObject{v.words()}
+	v.main.Refresh()
+	for _, b := range v.actions {
+		b.Disable()
+	}
+}
+
+// refresh shows the visitor again with msg.
+func (v *visitorScreen) refresh(msg string) {
+	fresh := v.shell.visitorLine(v.visitor)
+	v.info.Segments = fresh.Segments
+	v.info.Refresh()
+	say(v.msg, msg, true)
+}
+
+// deleteScreen asks before deleting a visitor's personal data.
+type deleteScreen struct {
+	staffPage
+	shell   *Shell
+	visitor *visitorScreen
+	msg     *widget.RichText
+}
+
+func newDeleteScreen(s *Shell, v *visitorScreen) *deleteScreen {
+	return &deleteScreen{shell: s, visitor: v}
+}
+
+// Build asks the question.
+func (d *deleteScreen) Build() fyne.CanvasObject {
+	s := d.shell
+	d.msg = text("", styleAccent)
+	yes := s.button(lang.L("delete.confirm"), theme.DeleteIcon(), widget.DangerImportance, d.delete)
+	no := s.button(lang.L("reissue.cancel"), theme.CancelIcon(), widget.MediumImportance, s.Back)
+	body := container.NewVBox(
+		text(lang.L("delete.question", map[string]any{"Phone": d.visitor.visitor.MaskedPhone}), styleHeading),
+		text(lang.L("delete.explain"), styleReading), d.msg,
+		layout.NewSpacer(), container.NewGridWithColumns(2, no, yes))
+	return s.staffFrame(lang.L("visitor.delete"), true, body)
+}
+
+// delete deletes the visitor and goes back to them.
+func (d *deleteScreen) delete() {
+	s := d.shell
+	id := d.visitor.visitor.ID
+	s.background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), checkInTimeout)
+		defer cancel()
+		r, err := s.svc.StaffDeleteVisitor(ctx, id, s.staffName())
+		fyne.Do(func() {
+			if err != nil {
+				fyne.LogError("deleting a visitor", err)
+				say(d.msg, staffError(err), false)
+				return
+			}
+			if s.current() == Screen(d) {
+				s.Back()
+			}
+			d.visitor.deleted(r)
+		})
+	})
+}
+
+// staffError says in plain words why a staff action failed.
+func staffError(err error) string {
+	switch {
+	case errors.Is(err, checkin.ErrNoSession):
+		return lang.L("manual.noSession")
+	case errors.Is(err, checkin.ErrFutureTime):
+		return lang.L("manual.future")
+	case errors.Is(err, checkin.ErrOutsideWindow):
+		return lang.L("manual.outsideWindow")
+	case errors.Is(err, checkin.ErrAlreadyIn):
+		return lang.L("manual.alreadyIn")
+	case errors.Is(err, checkin.ErrAlreadyOut):
+		return lang.L("manual.alreadyOut")
+	case errors.Is(err, checkin.ErrNotCheckedIn):
+		return lang.L("manual.notIn")
+	case errors.Is(err, checkin.ErrOutBeforeIn):
+		return lang.L("manual.outBeforeIn")
+	case errors.Is(err, checkin.ErrVisitorDeleted):
+		return lang.L("staff.visitorDeleted")
+	case errors.Is(err, checkin.ErrStaffRequired):
+		return lang.L("staff.needsStaff")
+	case errors.Is(err, data.ErrNotFound):
+		return lang.L("staff.notFound")
+	case errors.Is(err, context.DeadlineExceeded):
+		return lang.L("staff.timeout")
+	}
+	return lang.L("reason.storage")
+}

@@ -4,13 +4,19 @@
 // It closes the check-ins of ended sessions at start and every minute.
 //
 // Usage: kiosk [--db PATH] [--site ID] [--lang zh-CN|en] [--zone NAME]
-// [--fullscreen] [--size WxH] [--slips DIR]
+// [--fullscreen] [--size WxH] [--slips DIR] [--kiosk] [--idle DURATION]
+//
+// It logs to stderr and to kiosk.log beside the database, checks the
+// database at start and keeps a week of daily backups in backups/ beside
+// it. With --kiosk it exits with status 3 when a staff member leaves.
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -23,8 +29,22 @@ import (
 	"github.com/civickiosk/kiosk/data/checkin"
 	"github.com/civickiosk/kiosk/data/content"
 	"github.com/civickiosk/kiosk/data/sqlite"
+	"github.com/civickiosk/kiosk/data/upkeep"
 	"github.com/civickiosk/kiosk/ui"
 )
+
+// Kiosk-grade operation.
+var (
+	kioskMode = flag.Bool("kiosk", false, "lock-down: fill the screen; closing the window or Escape asks for a staff PIN")
+	idle      = flag.Duration("idle", ui.DefaultIdle, "start the attract loop after this long without a tap or a scan")
+)
+
+// exitLeft is the exit status after a staff member left the kiosk: the
+// systemd unit does not restart the kiosk then.
+const exitLeft = 3
+
+// errLeft is returned by run when a staff member left the kiosk.
+var errLeft = errors.New("left by staff")
 
 func main() {
 	db := flag.String("db", "", "the kiosk's database file (default: ~/.local/share/civic-kiosk/kiosk.db)")
@@ -35,8 +55,10 @@ func main() {
 	size := flag.String("size", "1920x1080", "the window size when not fullscreen, WxH")
 	slips := flag.String("slips", "", "where to save printable pass slips, e.g. a USB stick (default: slips/ beside the database)")
 	flag.Parse()
-	if err := run(*db, *site, *language, *zone, *fullscreen, *size, *slips); err != nil {
-		fmt.Fprintln(os.Stderr, "kiosk:", err)
+	if err := run(*db, *site, *language, *zone, *fullscreen, *size, *slips); errors.Is(err, errLeft) {
+		os.Exit(exitLeft)
+	} else if err != nil {
+		slog.Error("kiosk: " + err.Error())
 		os.Exit(1)
 	}
 }
@@ -58,6 +80,12 @@ func run(db, site, language, zone string, fullscreen bool, size, slips string) e
 			return err
 		}
 	}
+	logs, err := upkeep.Log(filepath.Dir(db), slog.LevelInfo)
+	if err != nil {
+		return fmt.Errorf("log: %w", err)
+	}
+	defer logs.Close()
+	slog.Info("kiosk starting", "db", db, "kiosk", *kioskMode, "idle", *idle)
 	st, err := sqlite.Open(db)
 	if err != nil {
 		return fmt.Errorf("cannot open the database: %w", err)
@@ -96,6 +124,8 @@ func run(db, site, language, zone string, fullscreen bool, size, slips string) e
 	}
 	stopClosing := closeEnded(svc)
 	defer stopClosing()
+	stopCare := upkeep.Care(st, filepath.Join(filepath.Dir(st.Path()), "backups"), loc, time.Now)
+	defer stopCare()
 
 	// Sizes come from the theme alone, whatever the monitor reports.
 	if os.Getenv("FYNE_DISABLE_DPI_DETECTION") == "" {
@@ -106,11 +136,22 @@ func run(db, site, language, zone string, fullscreen bool, size, slips string) e
 	win := a.NewWindow(lang.L("app.title"))
 	win.Resize(fyne.NewSize(w, h))
 	win.SetFullScreen(fullscreen)
-	shell := ui.NewShell(win, ui.Config{Catalog: st, SiteID: here.ID, Location: loc, CheckIn: svc, SlipsDir: slips})
+	shell := ui.NewShell(win, ui.Config{Catalog: st, SiteID: here.ID, Location: loc, CheckIn: svc, SlipsDir: slips,
+		Idle: *idle})
+	left := false
+	if *kioskMode {
+		shell.LockDown(win, func() {
+			left = true
+			a.Quit()
+		})
+	}
 	stop := shell.StartClock()
 	defer stop()
 	win.ShowAndRun()
 	shell.Wait()
+	if left {
+		return errLeft
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,5 +74,14 @@ func TestEventsBetweenGivesTheSameSessionsAsEvents(t *testing.T) {
 		if !e.Weekly || e.UntilMS != 0 {
 			t.Errorf("event %s (weekly %v) listed 100 days ahead", e.ID, e.Weekly)
 		}
+	}
+}
+
+func TestEventsBetweenSeeksItsIndex(t *testing.T) {
+	s := openTemp(t)
+	p := plan(t, s, `SELECT id FROM events INDEXED BY events_last_end
+		WHERE cancelled = 0 AND `+eventsLastEnd+` > 1 AND start_ms < 2`)
+	if !strings.Contains(p, "SEARCH events USING INDEX events_last_end (<expr>>?)") {
+		t.Errorf("plan:\n%s\nwant a range search of events_last_end", p)
 	}
 }

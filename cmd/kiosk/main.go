@@ -136,7 +136,9 @@ func run(db, site, language, zone string, fullscreen bool, size, slips string) e
 	win := a.NewWindow(lang.L("app.title"))
 	win.Resize(fyne.NewSize(w, h))
 	win.SetFullScreen(fullscreen)
+	hub := newHubSync(st, svc)
 	shell := ui.NewShell(win, ui.Config{Catalog: st, SiteID: here.ID, Location: loc, CheckIn: svc, SlipsDir: slips,
+		Staff: staffOptions(st), Sync: hub,
 		Idle: *idle})
 	left := false
 	if *kioskMode {
@@ -145,6 +147,8 @@ func run(db, site, language, zone string, fullscreen bool, size, slips string) e
 			a.Quit()
 		})
 	}
+	stopSync := hub.start(shell)
+	defer stopSync()
 	stop := shell.StartClock()
 	defer stop()
 	win.ShowAndRun()

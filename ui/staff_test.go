@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/civickiosk/kiosk/assets"
 	"github.com/civickiosk/kiosk/data"
@@ -581,9 +582,9 @@ func TestSyncBadgeOnline(t *testing.T) {
 	k.waitSync(s, changed, "online with nothing pending", func(st hubsync.Status) bool {
 		return st.Online && st.Pending == 0 && st.LastSyncMS != 0
 	})
-	k.mustShow("在线 · ")
+	k.mustShow("在线", " 已同步")
 	k.mustNotShow("离线", "条待同步")
-	k.mustShow(" 已同步")
+	k.mustFit("home with the badge")
 }
 
 func TestStaffScreensFit(t *testing.T) {
@@ -598,5 +599,51 @@ func TestStaffScreensFit(t *testing.T) {
 		}
 		k.tap("同步")
 		k.mustShow("本机没有启用同步", "本机还没有接入中心平台", "kioskctl enrol --db "+k.store.Path())
+	}
+}
+
+// fakeSync is a sync loop whose state the test sets.
+type fakeSync struct {
+	st    hubsync.Status
+	kicks int
+}
+
+func (f *fakeSync) Status() hubsync.Status { return f.st }
+func (f *fakeSync) SyncNow()               { f.kicks++ }
+
+func TestSyncNowShowsTheBacklogDraining(t *testing.T) {
+	for _, size := range []fyne.Size{small, large} {
+		k := newKiosk(t, size)
+		f := &fakeSync{st: hubsync.Status{Enrolled: true, Pending: 2000, LastError: "dial tcp: connection refused"}}
+		k.shell.hub.src = f
+		k.signIn()
+		k.tap("同步")
+		k.mustShow("离线", "2000 条待同步", "上次同步没有成功", "connection refused")
+		k.tapButton("立即同步")
+		if f.kicks != 1 {
+			t.Errorf("立即同步 asked for %d rounds", f.kicks)
+		}
+		f.st = hubsync.Status{Enrolled: true, Online: true, Syncing: true, Pending: 1500,
+			Progress: hubsync.Progress{Sent: 500, Pending: 1500}, LastError: "dial tcp: connection refused"}
+		k.shell.SyncChanged()
+		k.mustShow("正在同步……", "1500 条待同步")
+		k.mustNotShow("上次同步没有成功")
+		var bar *widget.ProgressBar
+		visit(k.win.Content(), fyne.NewPos(0, 0), func(o fyne.CanvasObject, _ fyne.Position) bool {
+			if b, ok := o.(*widget.ProgressBar); ok {
+				bar = b
+			}
+			return bar == nil
+		})
+		if bar == nil || bar.Value != 0.25 || bar.TextFormatter() != "已上传 500 / 2000 条" {
+			t.Fatalf("progress bar %+v during the drain", bar)
+		}
+		k.mustFit("sync draining")
+		f.st = hubsync.Status{Enrolled: true, Online: true, LastSyncMS: k.now.UnixMilli()}
+		k.shell.SyncChanged()
+		k.mustShow("在线", "0 条待同步", "上次同步：10:00")
+		if bar.Visible() {
+			t.Error("the progress bar stays after the drain")
+		}
 	}
 }

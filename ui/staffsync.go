@@ -84,7 +84,12 @@ func (y *syncScreen) showHub() {
 		return
 	}
 	if ok {
-		setText(y.hub, lang.L("sync.enrolled", map[string]any{"Hub": e.HubURL, "Site": e.SiteID}))
+		site := e.SiteID
+		if names, err := y.shell.sites(ctx); err == nil && names[site] != "" {
+			site = names[site]
+		}
+		setText(y.hub, lang.L("sync.enrolled", map[string]any{"Hub": e.HubURL, "Site": site}))
+		y.command.Hide()
 		return
 	}
 	hub := e.HubURL
@@ -101,17 +106,19 @@ func (y *syncScreen) showHub() {
 // syncChanged shows st.
 func (y *syncScreen) syncChanged(st hubsync.Status) {
 	now := y.shell.Now()
-	state := lang.L("sync.notEnrolled")
-	if st.Enrolled {
+	total := st.Progress.Sent + st.Progress.Pending
+	draining := st.Syncing && st.Progress.Sent > 0 // the hub is answering
+	state, ok := lang.L("sync.notEnrolled"), false
+	switch {
+	case !st.Enrolled:
+	case draining:
+		state, ok = lang.L("sync.syncing"), true
+	case st.Online:
+		state, ok = lang.L("sync.online"), true
+	default:
 		state = lang.L("sync.offline")
-		if st.Online {
-			state = lang.L("sync.online")
-		}
-		if st.Syncing {
-			state += lang.L("sync.syncing")
-		}
 	}
-	setText(y.state, state)
+	say(y.state, state, ok)
 	last := lang.L("sync.never")
 	if st.LastSyncMS > 0 {
 		last = when(st.LastSyncMS, now)
@@ -119,6 +126,7 @@ func (y *syncScreen) syncChanged(st hubsync.Status) {
 	setText(y.facts, lang.L("sync.facts", map[string]any{"N": st.Pending, "Last": last}))
 	problem, detail := "", ""
 	switch {
+	case draining:
 	case st.NeedsStaff:
 		problem, detail = lang.L("sync.needsStaff"), st.LastError
 	case st.LastError != "":
@@ -126,8 +134,10 @@ func (y *syncScreen) syncChanged(st hubsync.Status) {
 	}
 	showText(y.problem, problem)
 	showText(y.detail, detail)
-	total := st.Progress.Sent + st.Progress.Pending
-	if st.Syncing && total > 0 {
+	if draining && total > 0 {
+		y.bar.TextFormatter = func() string {
+			return lang.L("sync.progress", map[string]any{"Sent": st.Progress.Sent, "Total": total})
+		}
 		y.bar.SetValue(float64(st.Progress.Sent) / float64(total))
 		y.bar.Show()
 	} else {

@@ -41,10 +41,16 @@ func newFindScreen(s *Shell, purpose findPurpose) *findScreen {
 	return &findScreen{shell: s, purpose: purpose}
 }
 
-// searchSpec is the keypad of a search: a whole mobile number or its last
-// four digits.
+// searchSpec is the keypad of a search: a whole mobile number, grouped as
+// it is read, or its last four digits.
 func searchSpec() padSpec {
-	return padSpec{max: phoneDigits, placeholder: lang.L("find.placeholder"), show: groupPhone,
+	return padSpec{max: phoneDigits, placeholder: lang.L("find.placeholder"),
+		show: func(d string) string {
+			if len(d) <= 4 {
+				return d
+			}
+			return groupPhone(d)
+		},
 		valid: func(d string) bool { return len(d) == 4 || validPhone(d) }}
 }
 
@@ -103,8 +109,12 @@ func (s *Shell) visitorLine(m sqlite.VisitorMatch) *widget.RichText {
 	if m.Pass.IsZero() {
 		pass = lang.L("visitor.noPass")
 	}
+	who := joinNonEmpty("  ", m.MaskedPhone, m.Name)
+	if who == "" {
+		who = lang.L("visitor.anonymous")
+	}
 	t := widget.NewRichText(
-		&widget.TextSegment{Text: joinNonEmpty("  ", m.MaskedPhone, m.Name), Style: styleItem},
+		&widget.TextSegment{Text: who, Style: styleItem},
 		&widget.TextSegment{Text: joinNonEmpty(" · ", pass, seen), Style: styleSoft})
 	t.Wrapping = fyne.TextWrapWord
 	return t

@@ -4,8 +4,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,10 +24,11 @@ type SyncSource interface {
 }
 
 // hubState is the sync loop the shell shows, and the home screen's badge
-// that follows it.
+// that follows it: two lines of small type, the state and the last sync.
 type hubState struct {
-	src   SyncSource
-	badge *widget.RichText
+	src         SyncSource
+	badge       *fyne.Container
+	state, last *smallText
 }
 
 // syncFollower is a screen that shows the sync state as it changes.
@@ -54,17 +57,22 @@ func (s *Shell) showSync() {
 	}
 }
 
-// syncBadge puts the sync badge under top in the home screen's title band:
-// 在线 or 离线, the records waiting to go up and the last sync's time, in
-// small type. It shows only when the kiosk is enrolled at a hub.
-func (s *Shell) syncBadge(top fyne.CanvasObject) fyne.CanvasObject {
-	s.hub.badge = widget.NewRichText(&widget.TextSegment{Style: widget.RichTextStyle{
-		Alignment: fyne.TextAlignTrailing, ColorName: theme.ColorNameForegroundOnPrimary, SizeName: theme.SizeNameCaptionText}})
+// syncBadge puts the sync badge beside right (the clock) in the home
+// screen's title band: 在线 or 离线 and the records waiting to go up, over
+// the last sync's time, in small type. It shows only when the kiosk is
+// enrolled at a hub.
+func (s *Shell) syncBadge(right fyne.CanvasObject) fyne.CanvasObject {
+	s.hub.state, s.hub.last = newSmallText(), newSmallText()
+	pill := canvas.NewRectangle(colorRedDark)
+	pill.CornerRadius = theme.Padding() * 2
+	lines := container.New(layout.NewCustomPaddedLayout(2, 2, theme.Padding(), theme.Padding()),
+		container.NewVBox(s.hub.state, s.hub.last))
+	s.hub.badge = container.NewVBox(layout.NewSpacer(), container.NewStack(pill, lines), layout.NewSpacer())
 	s.hub.badge.Hide()
 	if s.hub.src != nil {
 		s.setBadge(s.hub.src.Status())
 	}
-	return container.NewVBox(top, s.hub.badge)
+	return container.NewHBox(s.hub.badge, right)
 }
 
 // setBadge shows st on the badge, and lays the window out again when the
@@ -72,7 +80,13 @@ func (s *Shell) syncBadge(top fyne.CanvasObject) fyne.CanvasObject {
 func (s *Shell) setBadge(st hubsync.Status) {
 	b := s.hub.badge
 	if st.Enrolled {
-		setText(b, syncSummary(st, s.Now()))
+		state, last := syncSummary(st, s.Now())
+		s.hub.state.set(state)
+		s.hub.last.set(last)
+		if s.hub.last.Visible() != (last != "") {
+			s.hub.last.Hidden = last == ""
+			b.Refresh()
+		}
 	}
 	if st.Enrolled == b.Visible() {
 		return
@@ -85,20 +99,20 @@ func (s *Shell) setBadge(st hubsync.Status) {
 	s.root.Refresh()
 }
 
-// syncSummary says in one line whether the hub is reachable, how many
-// records wait and when the last round ended.
-func syncSummary(st hubsync.Status, now time.Time) string {
-	parts := []string{lang.L("sync.offline")}
+// syncSummary says whether the hub is reachable and how many records wait,
+// and when the last round ended ("" when never).
+func syncSummary(st hubsync.Status, now time.Time) (state, last string) {
+	state = lang.L("sync.offline")
 	if st.Online {
-		parts[0] = lang.L("sync.online")
+		state = lang.L("sync.online")
 	}
 	if st.Pending > 0 {
-		parts = append(parts, lang.L("sync.pending", map[string]any{"N": st.Pending}))
+		state += " · " + lang.L("sync.pending", map[string]any{"N": st.Pending})
 	}
 	if st.LastSyncMS > 0 {
-		parts = append(parts, lang.L("sync.last", map[string]any{"Time": when(st.LastSyncMS, now)}))
+		last = lang.L("sync.last", map[string]any{"Time": when(st.LastSyncMS, now)})
 	}
-	return joinNonEmpty(" · ", parts...)
+	return state, last
 }
 
 // when formats a UTC ms time as its clock time today, else with its date.
@@ -109,3 +123,51 @@ func when(ms int64, now time.Time) string {
 	}
 	return shortDate(t) + " " + t.Format("15:04")
 }
+
+// smallText is a line of small white type for the title band, without the
+// padding of a RichText, a little smaller than the theme's caption size.
+type smallText struct {
+	widget.BaseWidget
+	text string
+}
+
+func newSmallText() *smallText {
+	t := &smallText{}
+	t.ExtendBaseWidget(t)
+	return t
+}
+
+// set shows s.
+func (t *smallText) set(s string) {
+	t.text = s
+	t.Refresh()
+}
+
+// CreateRenderer draws the text right-aligned.
+func (t *smallText) CreateRenderer() fyne.WidgetRenderer {
+	c := canvas.NewText("", nil)
+	c.Alignment = fyne.TextAlignTrailing
+	r := &smallTextRenderer{t: t, text: c}
+	r.Refresh()
+	return r
+}
+
+type smallTextRenderer struct {
+	t    *smallText
+	text *canvas.Text
+}
+
+func (r *smallTextRenderer) Layout(size fyne.Size) { r.text.Resize(size) }
+
+func (r *smallTextRenderer) MinSize() fyne.Size { return r.text.MinSize() }
+
+func (r *smallTextRenderer) Refresh() {
+	r.text.Text = r.t.text
+	r.text.TextSize = theme.SizeForWidget(theme.SizeNameCaptionText, r.t) * 0.85
+	r.text.Color = theme.ColorForWidget(theme.ColorNameForegroundOnPrimary, r.t)
+	r.text.Refresh()
+}
+
+func (r *smallTextRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.text} }
+
+func (r *smallTextRenderer) Destroy() {}

@@ -230,7 +230,8 @@ var (
 	styleHint      = widget.RichTextStyle{ColorName: colorNameTextSoft, SizeName: theme.SizeNameSubHeadingText}
 )
 
-// welcome is the first slide: the centre's name, the date and time.
+// welcome is the first slide: the centre's logo and name, the date and
+// time.
 func (a *attractScreen) welcome(name, site string) (fyne.ThemeColorName, fyne.CanvasObject) {
 	if name == "" {
 		name = site
@@ -239,11 +240,13 @@ func (a *attractScreen) welcome(name, site string) (fyne.ThemeColorName, fyne.Ca
 		name = lang.L("app.title")
 	}
 	now := a.shell.Now()
-	logo := canvas.NewImageFromResource(theme.NewColoredResource(theme.HomeIcon(), theme.ColorNameForegroundOnPrimary))
-	return theme.ColorNamePrimary, a.page(true,
-		container.New(squareLayout{side: 4}, logo),
-		text(name, centred(styleOnRedBig)),
-		text(clockDate(now)+"  "+now.Format("15:04"), centred(styleOnRedHint)))
+	logo := canvas.NewImageFromImage(centreLogo())
+	logo.FillMode = canvas.ImageFillContain
+	return theme.ColorNameBackground, a.page(false,
+		container.New(squareLayout{side: 5}, logo),
+		text(name, centred(widget.RichTextStyle{ColorName: theme.ColorNamePrimary, SizeName: sizeNameDisplay,
+			TextStyle: fyne.TextStyle{Bold: true}})),
+		text(clockDate(now)+"  "+now.Format("15:04"), centred(styleHeading)))
 }
 
 // session is the slide of one session.

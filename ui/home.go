@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/civickiosk/kiosk/assets"
 	"github.com/civickiosk/kiosk/data"
 )
 
@@ -51,7 +50,7 @@ func (h *homeScreen) Build() fyne.CanvasObject {
 		name = lang.L("app.title")
 	}
 
-	logo := canvas.NewImageFromResource(fyne.NewStaticResource("icon.png", assets.Icon))
+	logo := canvas.NewImageFromImage(centreLogo())
 	logo.FillMode = canvas.ImageFillContain
 	h.clock = widget.NewRichText(
 		&widget.TextSegment{Style: inline(styleOnRed)},

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -88,18 +89,22 @@ func (s *Shell) staffTouch() {
 	}
 }
 
-// staffTick ends staff mode once it has been idle for the policy's time, and
-// goes home if a staff screen is open.
+// staffTick ends staff mode once it has been idle for the policy's time,
+// going home if a staff screen is open, or once no staff screen is open.
 func (s *Shell) staffTick(now time.Time) {
-	if !s.inStaffMode() || !s.staff.session.Expired(now.UnixMilli(), s.staff.policy.Idle) {
+	if !s.inStaffMode() {
+		return
+	}
+	open := slices.ContainsFunc(s.history, func(h shown) bool {
+		_, ok := h.screen.(staffScreen)
+		return ok
+	})
+	if open && !s.staff.session.Expired(now.UnixMilli(), s.staff.policy.Idle) {
 		return
 	}
 	s.staff.session = staff.Session{}
-	for _, h := range s.history {
-		if _, ok := h.screen.(staffScreen); ok {
-			s.Home()
-			return
-		}
+	if open {
+		s.Home()
 	}
 }
 

@@ -266,6 +266,14 @@ func TestStaffModeEndsWhenIdle(t *testing.T) {
 		}
 	}
 	k.mustNotShow("王老师")
+
+	// Staff mode also ends when its screens are left some other way.
+	k.signIn()
+	k.shell.Home()
+	k.shell.tick()
+	if k.shell.inStaffMode() {
+		t.Error("staff mode goes on with no staff screen open")
+	}
 }
 
 func TestTodayRoster(t *testing.T) {

@@ -634,7 +634,7 @@ func TestSyncNowShowsTheBacklogDraining(t *testing.T) {
 		f.st = hubsync.Status{Enrolled: true, Online: true, Syncing: true, Pending: 1500,
 			Progress: hubsync.Progress{Sent: 500, Pending: 1500}, LastError: "dial tcp: connection refused"}
 		k.shell.SyncChanged()
-		k.mustShow("正在同步……", "1500 条待同步")
+		k.mustShow("正在同步……", "1500 条待同步", "已上传 500 / 2000 条")
 		k.mustNotShow("上次同步没有成功")
 		var bar *widget.ProgressBar
 		visit(k.win.Content(), fyne.NewPos(0, 0), func(o fyne.CanvasObject, _ fyne.Position) bool {
@@ -643,7 +643,7 @@ func TestSyncNowShowsTheBacklogDraining(t *testing.T) {
 			}
 			return bar == nil
 		})
-		if bar == nil || bar.Value != 0.25 || bar.TextFormatter() != "已上传 500 / 2000 条" {
+		if bar == nil || bar.Value != 0.25 || !bar.Visible() {
 			t.Fatalf("progress bar %+v during the drain", bar)
 		}
 		k.mustFit("sync draining")

@@ -114,8 +114,7 @@ func (e *exportScreen) Build() fyne.CanvasObject {
 	contents := s.choice([]string{lang.L("export.attendance"), lang.L("export.hours")}, e.content,
 		func(i int) { e.content = i })
 	formats := s.choice([]string{"CSV", "XLSX"}, e.format, func(i int) { e.format = i })
-	e.bar = widget.NewProgressBar()
-	e.bar.Hide()
+	e.bar = newQuietBar()
 	e.msg = widget.NewRichText(&widget.TextSegment{Style: styleStrong}, &widget.TextSegment{Style: styleStrong})
 	e.msg.Wrapping = fyne.TextWrapBreak
 	e.status = container.NewVBox(e.bar, e.msg)
@@ -198,7 +197,10 @@ func (e *exportScreen) run() {
 	e.show(lang.L("export.running"), "", true)
 	s.background(func() {
 		n, err := s.writeExport(path, f, hours, from, to, func(done float64) {
-			fyne.Do(func() { e.bar.SetValue(done) })
+			fyne.Do(func() {
+				e.bar.SetValue(done)
+				e.show(lang.L("export.progress", map[string]any{"P": int(done * 100)}), "", true)
+			})
 		})
 		fyne.Do(func() {
 			e.running = false

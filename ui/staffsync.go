@@ -45,8 +45,7 @@ func (y *syncScreen) Build() fyne.CanvasObject {
 	y.problem = text("", widget.RichTextStyle{ColorName: theme.ColorNameError, TextStyle: fyne.TextStyle{Bold: true}})
 	y.detail = text("", widget.RichTextStyle{ColorName: colorNameTextSoft, SizeName: theme.SizeNameCaptionText})
 	y.detail.Wrapping = fyne.TextWrapBreak
-	y.bar = widget.NewProgressBar()
-	y.bar.Hide()
+	y.bar = newQuietBar()
 	y.now = s.button(lang.L("sync.now"), theme.ViewRefreshIcon(), widget.HighImportance, func() {
 		if s.hub.src != nil {
 			s.hub.src.SyncNow()
@@ -123,7 +122,11 @@ func (y *syncScreen) syncChanged(st hubsync.Status) {
 	if st.LastSyncMS > 0 {
 		last = when(st.LastSyncMS, now)
 	}
-	setText(y.facts, lang.L("sync.facts", map[string]any{"N": st.Pending, "Last": last}))
+	facts := lang.L("sync.facts", map[string]any{"N": st.Pending, "Last": last})
+	if draining {
+		facts += "\n" + lang.L("sync.progress", map[string]any{"Sent": st.Progress.Sent, "Total": total})
+	}
+	setText(y.facts, facts)
 	problem, detail := "", ""
 	switch {
 	case draining:
@@ -135,15 +138,22 @@ func (y *syncScreen) syncChanged(st hubsync.Status) {
 	showText(y.problem, problem)
 	showText(y.detail, detail)
 	if draining && total > 0 {
-		y.bar.TextFormatter = func() string {
-			return lang.L("sync.progress", map[string]any{"Sent": st.Progress.Sent, "Total": total})
-		}
 		y.bar.SetValue(float64(st.Progress.Sent) / float64(total))
 		y.bar.Show()
 	} else {
 		y.bar.Hide()
 	}
 	y.box.Refresh()
+}
+
+// newQuietBar is a hidden progress bar without the percentage, which the
+// theme's colours would draw white on pale red; the words beside it say
+// how far it is.
+func newQuietBar() *widget.ProgressBar {
+	b := widget.NewProgressBar()
+	b.TextFormatter = func() string { return "" }
+	b.Hide()
+	return b
 }
 
 // showText shows s in t, or hides t when s is empty.

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -72,14 +73,21 @@ func (s *Shell) enterStaff(sess staff.Session) {
 		p = staff.DefaultPolicy
 	}
 	s.staff.session, s.staff.policy = sess, p
+	slog.Info("staff mode entered", "staff", sess.Name)
 	s.history = nil
 	s.Show(newStaffHome(s))
 }
 
 // leaveStaff ends staff mode and goes home.
 func (s *Shell) leaveStaff() {
-	s.staff.session = staff.Session{}
+	s.endStaff("exit")
 	s.Home()
+}
+
+// endStaff ends the staff session, noting why in the log.
+func (s *Shell) endStaff(why string) {
+	slog.Info("staff mode left", "staff", s.staff.session.Name, "why", why)
+	s.staff.session = staff.Session{}
 }
 
 // staffTouch notes a tap in staff mode.
@@ -102,9 +110,11 @@ func (s *Shell) staffTick(now time.Time) {
 	if open && !s.staff.session.Expired(now.UnixMilli(), s.staff.policy.Idle) {
 		return
 	}
-	s.staff.session = staff.Session{}
 	if open {
+		s.endStaff("idle")
 		s.Home()
+	} else {
+		s.endStaff("left its screens")
 	}
 }
 

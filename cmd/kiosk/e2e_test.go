@@ -8,6 +8,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -78,8 +80,6 @@ type display struct {
 	w, h int
 }
 
-var nextDisplay = 91
-
 // startXvfb starts an X server of w×h pixels for the test's lifetime.
 func startXvfb(t *testing.T, w, h int) display {
 	t.Helper()
@@ -88,22 +88,44 @@ func startXvfb(t *testing.T, w, h int) display {
 			t.Fatalf("%s is not installed (scripts/deps test installs it): %v", tool, err)
 		}
 	}
-	for ; nextDisplay < 200; nextDisplay++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", nextDisplay)); err == nil {
-			continue
-		}
-		name := fmt.Sprintf(":%d", nextDisplay)
-		nextDisplay++
-		cmd := exec.Command("Xvfb", name, "-screen", "0", fmt.Sprintf("%dx%dx24", w, h), "-nolisten", "tcp")
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		sock := "/tmp/.X11-unix/X" + name[1:]
-		waitFor(t, 20*time.Second, "Xvfb "+name, func() bool { _, err := os.Stat(sock); return err == nil })
-		return display{name: name, w: w, h: h}
+	// Xvfb picks a free display number itself and writes it to fd 3
+	// (-displayfd), so stale sockets of killed servers never collide.
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatal("no free X display number")
+	defer pr.Close()
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", w, h), "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{pw}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM) // lets Xvfb remove its socket and lock
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	})
+	got := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(pr).ReadString('\n')
+		got <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-got:
+		if n == "" {
+			t.Fatal("Xvfb did not start")
+		}
+		return display{name: ":" + n, w: w, h: h}
+	case <-time.After(20 * time.Second):
+		t.Fatal("timed out waiting for Xvfb to choose a display")
+	}
 	return display{}
 }
 

@@ -28,6 +28,9 @@ const (
 	// long.
 	driftX = 97 * time.Second
 	driftY = 61 * time.Second
+	// driftEvery is how often the slide moves: each move redraws the
+	// whole screen, so that the loop costs little CPU.
+	driftEvery = 3 * time.Second
 	// driftMargin is how far a slide drifts each way, in text sizes.
 	driftMargin = 1.5
 	// attractSessions is the most sessions of today, and of the days
@@ -90,6 +93,7 @@ type attractScreen struct {
 	shell *Shell
 	since time.Time // when the loop started
 	start time.Time // when the current slide went up
+	moved time.Time // when the slide last moved
 	round int       // rounds of the loop completed
 
 	slides []func() (fyne.ThemeColorName, fyne.CanvasObject)
@@ -140,7 +144,9 @@ func (a *attractScreen) Tick(now time.Time) {
 		}
 		a.show(now)
 	}
-	a.move(now)
+	if now.Sub(a.moved) >= driftEvery {
+		a.move(now)
+	}
 }
 
 // show puts up the current slide.
@@ -155,6 +161,7 @@ func (a *attractScreen) show(now time.Time) {
 
 // move sets the slide's drift for the time now.
 func (a *attractScreen) move(now time.Time) {
+	a.moved = now
 	t := now.Sub(a.since).Seconds()
 	a.drift.x = float32(math.Sin(2 * math.Pi * t / driftX.Seconds()))
 	a.drift.y = float32(math.Sin(2 * math.Pi * t / driftY.Seconds()))

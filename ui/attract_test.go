@@ -94,13 +94,13 @@ func TestAttractLoopDrifts(t *testing.T) {
 		t.Fatal("no attract loop")
 	}
 	seen := map[fyne.Position]bool{}
-	for range 30 {
+	for range 60 {
 		k.idle(time.Second)
 		seen[a.stage.Objects[0].Position()] = true
 		k.mustFit("drifting slide")
 	}
-	if len(seen) < 20 {
-		t.Errorf("in 30 s the slides stood at only %d places", len(seen))
+	if want := int(time.Minute / driftEvery); len(seen) < want-1 {
+		t.Errorf("in a minute the slides stood at only %d places, want %d", len(seen), want)
 	}
 }
 

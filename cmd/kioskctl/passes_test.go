@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestPassesSheet(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "kiosk.db")
+	mustCtl(t, "seed", "--db", db)
+	known := strings.TrimSpace(mustCtl(t, "register", "--db", db, "--phone", "13900000001"))
+
+	var csv strings.Builder
+	csv.WriteString("\ufeff手机号,姓名\r\n")
+	for i := range 9 {
+		csv.WriteString("1390000000" + string(rune('1'+i)) + ",队员" + string(rune('甲'+i)) + "\r\n")
+	}
+	csv.WriteString("\r\n")
+	csvPath := filepath.Join(dir, "team.csv")
+	if err := os.WriteFile(csvPath, []byte(csv.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	outDir := filepath.Join(dir, "out")
+	pages := strings.Fields(mustCtl(t, "passes", "--db", db, "--team", "jingsao", "--csv", csvPath, "--out", outDir))
+	if len(pages) != 2 {
+		t.Fatalf("pages %q, want 2 for 9 cards", pages)
+	}
+	for _, p := range pages {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+	}
+	// The visitor registered before keeps their pass.
+	if again := strings.TrimSpace(mustCtl(t, "register", "--db", db, "--phone", "13900000001")); again != known {
+		t.Errorf("the known visitor's pass changed: %q, was %q", again, known)
+	}
+	if zbar, err := exec.LookPath("zbarimg"); err == nil {
+		out, err := exec.Command(zbar, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", pages[0]).Output()
+		if err != nil {
+			t.Fatalf("zbarimg: %v", err)
+		}
+		codes := strings.Fields(string(out))
+		if len(codes) != 8 || !strings.Contains(string(out), known) {
+			t.Errorf("zbarimg read %d codes from page 1, want 8 with the known visitor's", len(codes))
+		}
+	}
+
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("13900000001,甲\n12345,乙\n"), 0o644)
+	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", bad, "--out", outDir); code == 0 || !strings.Contains(errOut, "line 2") {
+		t.Errorf("a bad phone: exit %d, %q", code, errOut)
+	}
+	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "nobody", "--csv", csvPath, "--out", outDir); code == 0 || !strings.Contains(errOut, "no team") {
+		t.Errorf("an unknown team: exit %d, %q", code, errOut)
+	}
+}

@@ -146,7 +146,7 @@ func (m *importScreen) check(i int) {
 	for _, st := range sites {
 		known[st.ID] = true
 	}
-	f, err := content.Parse(src, content.Options{Now: s.Now(), Dir: os.DirFS(filepath.Dir(path)), KnownSites: known})
+	f, err := content.Parse(src, content.Options{Now: s.Now(), Dir: os.DirFS(filepath.Dir(path)), KnownSites: known, Zone: s.loc})
 	var problems *content.Errors
 	if errors.As(err, &problems) {
 		items := make([]fyne.CanvasObject, len(*problems))

@@ -44,7 +44,11 @@ func importContent(ctx context.Context, args []string, out io.Writer) error {
 	for _, s := range sites {
 		known[s.ID] = true
 	}
-	f, err := content.Parse(src, content.Options{Now: time.Now(), Dir: os.DirFS(filepath.Dir(name)), KnownSites: known})
+	loc, err := st.Zone(ctx)
+	if err != nil {
+		return err
+	}
+	f, err := content.Parse(src, content.Options{Now: time.Now(), Dir: os.DirFS(filepath.Dir(name)), KnownSites: known, Zone: loc})
 	if err != nil {
 		return fmt.Errorf("%s: nothing was imported:\n%w", name, err)
 	}

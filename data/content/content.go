@@ -36,8 +36,8 @@ const MaxIDLength = 64
 // File is the content of one centre content file, converted to the domain
 // types. Every slice keeps the order of the file. Instants are UTC ms.
 type File struct {
-	// Zone is the IANA time zone the file's dates and times are in
-	// (data.DefaultZone when the file gives none).
+	// Zone is the IANA time zone the file names with its zone key, or ""
+	// when it names none; its dates and times are then read in Options.Zone.
 	Zone string
 	// Centre is the "about the centre" description; zero when the file has
 	// no centre section (an import of events only, say).
@@ -71,6 +71,9 @@ type Options struct {
 	// an import into a running kiosk); sites, events, honour entries and
 	// teams of the file may refer to them as well as to the file's own sites.
 	KnownSites map[string]bool
+	// Zone is the zone for a file that names none: the centre's current zone
+	// for an import into a running kiosk. nil means data.DefaultZone.
+	Zone *time.Location
 }
 
 // Keys accepted in each part of the file.
@@ -204,9 +207,10 @@ func (p *parser) parseFile(root *yaml.Node) {
 	p.list(top, "teams", "team", teamKeys, p.team)
 }
 
-// zone sets the file's time zone.
+// zone sets the zone the file's dates and times are read in: its zone key,
+// else Options.Zone, else data.DefaultZone. File.Zone is set only from the
+// key, so importing a file without one never changes the centre's zone.
 func (p *parser) zone(top *item) {
-	p.file.Zone = data.DefaultZone
 	if z := top.str("zone"); z != "" {
 		loc, err := time.LoadLocation(z)
 		if err == nil && z != "Local" {
@@ -214,6 +218,10 @@ func (p *parser) zone(top *item) {
 			return
 		}
 		top.errf(top.lineOf("zone"), "zone %q is not an IANA time zone such as %s", z, data.DefaultZone)
+	}
+	if p.opts.Zone != nil {
+		p.loc = p.opts.Zone
+		return
 	}
 	loc, err := time.LoadLocation(data.DefaultZone)
 	if err != nil { // cannot happen: time/tzdata is linked in by package data

@@ -730,3 +730,22 @@ events:
 		t.Errorf("event = %+v", e)
 	}
 }
+
+func TestAFileWithoutZoneIsReadInTheCentresZone(t *testing.T) {
+	urumqi, _ := time.LoadLocation("Asia/Urumqi")
+	src := []byte("sites:\n  - {id: c, level: centre, name: 中心}\nevents:\n  - {id: e, site: c, title: 讲座, date: 2026-12-01, time: \"09:00-10:00\"}\n")
+	f, err := Parse(src, Options{Zone: urumqi})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Zone != "" {
+		t.Fatalf("File.Zone = %q for a file naming no zone; an import must not change the centre's zone", f.Zone)
+	}
+	if got := time.UnixMilli(f.Events[0].StartMS).In(urumqi).Format("2006-01-02 15:04"); got != "2026-12-01 09:00" {
+		t.Fatalf("start = %s in Urumqi, want 09:00 there", got)
+	}
+	named, err := Parse(append([]byte("zone: Asia/Shanghai\n"), src...), Options{Zone: urumqi})
+	if err != nil || named.Zone != "Asia/Shanghai" {
+		t.Fatalf("a file naming its zone: %v, %v", named, err)
+	}
+}

@@ -60,12 +60,21 @@ func (s *Shell) isOpen(ctx context.Context, eventID string) bool {
 // open, else the result screen. A store failure is never shown as a
 // success.
 func (s *Shell) answer(res checkin.Result, err error, try attempt) {
+	// A new answer ends a choice of event on display: that scan is never
+	// applied to this one's visitor.
+	var waiting *chooseScreen
+	if c, ok := s.current().(*chooseScreen); ok {
+		waiting = c
+		c.forget()
+	}
 	if err != nil {
 		s.storageFailed("check-in", err)
 		return
 	}
 	if res.Outcome == data.Refused && res.Reason == data.ReasonChooseEvent {
-		s.present(newChooseScreen(s, res.Choices, try))
+		c := newChooseScreen(s, res, try)
+		c.replaced = waiting != nil && waiting.visitor.ID != res.Visitor.ID
+		s.present(c)
 		return
 	}
 	s.present(newResultScreen(s, res))

@@ -313,6 +313,55 @@ func TestChooseEvent(t *testing.T) {
 	}
 }
 
+func TestSecondScanStartsANewChoice(t *testing.T) {
+	const other = "13900139000"
+	k := newKiosk(t, small)
+	first := k.register(testPhone)
+	second := k.register(other)
+	k.shell.Home()
+	k.at(10, 0) // the choir and the open day are both on
+
+	k.scan(first)
+	k.mustShow("选择活动", "138****8000")
+	was, ok := k.screen().(*chooseScreen)
+	if !ok {
+		t.Fatalf("the first scan shows %T", k.screen())
+	}
+	k.scan(second)
+	k.mustShow("选择活动", "139****9000", "上一位的扫码已取消")
+	k.mustNotShow("138****8000")
+	k.mustFit("second choice")
+	if now, ok := k.screen().(*chooseScreen); !ok || now == was {
+		t.Fatalf("the second scan shows %T, not a new choice", k.screen())
+	}
+	was.choose("hechang") // a late tap on the first visitor's screen
+	k.shell.Wait()
+	if recs := k.checkIns(); len(recs) != 0 {
+		t.Fatalf("the replaced choice checked in: %+v", recs)
+	}
+	k.tap("合唱团排练")
+	k.shell.Wait()
+	k.mustShow("签到成功", "139****9000", "合唱团排练")
+	if recs := k.checkIns(); len(recs) != 0 {
+		t.Errorf("the second visitor's choice checked in the first: %+v", recs)
+	}
+	v, err := k.store.VisitorByPhone(context.Background(), other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if recs, err := k.store.CheckIns(context.Background(), sqlite.CheckInFilter{VisitorID: v.ID}); err != nil || len(recs) != 1 || recs[0].EventID != "hechang" {
+		t.Errorf("the second visitor's records: %+v, %v", recs, err)
+	}
+
+	// The same visitor scanning again is no new person.
+	k.shell.Home()
+	k.at(10, 30)
+	k.scan(first)
+	k.scan(first)
+	k.mustShow("138****8000")
+	k.mustNotShow("上一位的扫码已取消")
+}
+
 func TestScanOnEventPage(t *testing.T) {
 	k := newKiosk(t, small)
 	code := k.register(testPhone)

@@ -6,9 +6,11 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/checkin"
 )
 
 // chooseIdle is how long the choice of event waits for a tap before it
@@ -16,15 +18,19 @@ import (
 const chooseIdle = 30 * time.Second
 
 // chooseScreen asks which event a scan is for when several are open: one
-// big button per session. The scan waits in memory for the tap only.
+// big button per session, under whose scan it is. The scan waits in memory
+// for the tap only.
 type chooseScreen struct {
 	shell    *Shell
 	sessions []data.Session
 	try      attempt
+	visitor  data.Visitor
+	// replaced is set when this choice took the place of another visitor's.
+	replaced bool
 }
 
-func newChooseScreen(s *Shell, sessions []data.Session, try attempt) *chooseScreen {
-	return &chooseScreen{shell: s, sessions: sessions, try: try}
+func newChooseScreen(s *Shell, res checkin.Result, try attempt) *chooseScreen {
+	return &chooseScreen{shell: s, sessions: res.Choices, try: try, visitor: res.Visitor}
 }
 
 func (c *chooseScreen) transient() {}
@@ -45,13 +51,27 @@ func (c *chooseScreen) Build() fyne.CanvasObject {
 	}
 	list := s.pager(0, "")
 	list.setItems(items)
-	return s.frame(lang.L("choose.title"), true, container.NewBorder(text(lang.L("choose.prompt"), styleReading), nil, nil, nil, list.box))
+	head := container.NewVBox()
+	if who := visitorLabel(c.visitor); who != "" {
+		head.Add(text(lang.L("choose.who", map[string]any{"Who": who}), widget.RichTextStyle{
+			ColorName: theme.ColorNamePrimary, SizeName: theme.SizeNameHeadingText, TextStyle: fyne.TextStyle{Bold: true}}))
+	}
+	if c.replaced {
+		head.Add(text(lang.L("choose.replaced"), widget.RichTextStyle{
+			ColorName: theme.ColorNameError, SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}}))
+	}
+	head.Add(text(lang.L("choose.prompt"), styleReading))
+	return s.frame(lang.L("choose.title"), true, container.NewBorder(head, nil, nil, nil, list.box))
 }
 
-// choose runs the waiting scan for the event.
+// forget drops the waiting scan: a tap on this screen checks in no one.
+func (c *chooseScreen) forget() { c.try = nil }
+
+// choose runs the waiting scan for the event, if this screen is still the
+// one on display.
 func (c *chooseScreen) choose(eventID string) {
 	try := c.try
-	if try == nil {
+	if try == nil || c.shell.current() != Screen(c) {
 		return
 	}
 	c.try = nil

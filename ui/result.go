@@ -77,10 +77,7 @@ func (r *resultScreen) Tick(now time.Time) {
 // words returns the colour, icon, headline and lines of the answer.
 func (r *resultScreen) words() (fill color.Color, icon fyne.Resource, headline string, lines []string) {
 	s, res := r.shell, r.res
-	who := res.Visitor.Name
-	if who == "" && res.Visitor.Phone != "" {
-		who = data.MaskPhone(res.Visitor.Phone)
-	}
+	who := visitorLabel(res.Visitor)
 	event := res.Session.Event.Title
 	switch res.Outcome {
 	case data.Accepted:
@@ -107,6 +104,15 @@ func (r *resultScreen) words() (fill color.Color, icon fyne.Resource, headline s
 	}
 	lines = []string{lang.L("reason." + string(res.Reason)), who}
 	return theme.Color(theme.ColorNameError), theme.ErrorIcon(), headline, nonEmpty(lines)
+}
+
+// visitorLabel names a visitor on screen: by name, else by masked phone
+// number; "" when neither is known.
+func visitorLabel(v data.Visitor) string {
+	if v.Name == "" && v.Phone != "" {
+		return data.MaskPhone(v.Phone)
+	}
+	return v.Name
 }
 
 // clock formats a UTC ms time as the centre's hour and minute.

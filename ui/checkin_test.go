@@ -276,6 +276,7 @@ func TestUnreadableAndTamperedScans(t *testing.T) {
 func TestChooseEvent(t *testing.T) {
 	k := newKiosk(t, small)
 	code := k.register(testPhone)
+	later := k.register("13900139001")
 	k.shell.Home()
 	k.at(10, 0) // the choir and the open day are both on
 
@@ -298,7 +299,7 @@ func TestChooseEvent(t *testing.T) {
 
 	// Left alone, the choice goes away and forgets the scan.
 	k.at(10, 20)
-	k.scan(code)
+	k.scan(later)
 	choose, ok := k.screen().(*chooseScreen)
 	if !ok {
 		t.Fatalf("the second scan shows %T", k.screen())

@@ -255,14 +255,24 @@ func (s *Service) Phone(ctx context.Context, phone, eventID string) (Result, err
 
 // attend finds the session and applies the rules in one store transaction.
 func (s *Service) attend(ctx context.Context, rec data.CheckIn, v data.Visitor, eventID string) (Result, error) {
+	subject := sqlite.Subject(v.ID, rec.Pass)
 	ss, r, ok := s.session(ctx, eventID)
+	if !ok && r.Reason == data.ReasonChooseEvent {
+		ss, ok, err := s.inside(ctx, subject, r.Choices)
+		if err != nil {
+			return Result{Outcome: data.Refused, Reason: data.ReasonStorage, Visitor: v}, err
+		}
+		if ok {
+			return s.attend(ctx, rec, v, ss.Event.ID)
+		}
+	}
 	if !ok {
 		r.Visitor = v
 		return s.refuse(ctx, rec, r)
 	}
 	rec.EventID, rec.SessionStartMS = ss.Event.ID, ss.StartMS
 	res := Result{Visitor: v, Session: ss}
-	err := s.store.RecordScan(ctx, sqlite.Subject(v.ID, rec.Pass), ss.Event.ID, ss.StartMS,
+	err := s.store.RecordScan(ctx, subject, ss.Event.ID, ss.StartMS,
 		func(last *data.CheckIn) (*data.CheckIn, error) {
 			dir, outcome, reason := s.rules.Decide(last, rec.WallMS)
 			res.Outcome, res.Reason, res.Direction = outcome, reason, dir
@@ -281,6 +291,27 @@ func (s *Service) attend(ctx context.Context, rec data.CheckIn, v data.Visitor, 
 		return Result{Outcome: data.Refused, Reason: data.ReasonStorage, Visitor: v, Session: ss}, err
 	}
 	return res, nil
+}
+
+// inside returns the one session among choices the subject is checked in to
+// and not yet out of: when several events are open, a scan to leave goes to
+// the event the person is in without asking. ok is false unless exactly one
+// such session exists.
+func (s *Service) inside(ctx context.Context, subject string, choices []data.Session) (data.Session, bool, error) {
+	var in []data.Session
+	for _, c := range choices {
+		last, err := s.store.LastAccepted(ctx, subject, c.Event.ID, c.StartMS)
+		if err != nil {
+			return data.Session{}, false, err
+		}
+		if last != nil && last.Direction == data.In {
+			in = append(in, c)
+		}
+	}
+	if len(in) != 1 {
+		return data.Session{}, false, nil
+	}
+	return in[0], true, nil
 }
 
 // Registration is a visitor with their current pass code.

@@ -219,9 +219,17 @@ func TestWhichEvent(t *testing.T) {
 		t.Fatalf("08:31: %+v, want check-in to a", r)
 	}
 	c.t = at("09:20") // a and b both open at this site
-	r := scan(t, s, code, "")
+	other := register(t, s, "13900001111").Code
+	r := scan(t, s, other, "")
 	if r.Reason != data.ReasonChooseEvent || len(r.Choices) != 2 {
 		t.Fatalf("09:20: %+v, want a choice of 2", r)
+	}
+	if r := scan(t, s, other, "b"); r.Outcome != data.Accepted || r.Session.Event.ID != "b" {
+		t.Fatalf("chosen b: %+v", r)
+	}
+	// Someone inside one of the open events leaving needs no choice.
+	if r := scan(t, s, code, ""); r.Outcome != data.Accepted || r.Direction != data.Out || r.Session.Event.ID != "a" {
+		t.Fatalf("leaving a while b is open too: %+v, want a check-out of a", r)
 	}
 	if r := scan(t, s, code, "b"); r.Outcome != data.Accepted || r.Session.Event.ID != "b" {
 		t.Fatalf("chosen b: %+v", r)

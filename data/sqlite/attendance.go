@@ -226,15 +226,8 @@ func (s *Store) AppendCheckIn(ctx context.Context, c data.CheckIn) error {
 func (s *Store) RecordScan(ctx context.Context, subject, eventID string, sessionStartMS int64,
 	decide func(last *data.CheckIn) (*data.CheckIn, error)) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
-		var last data.CheckIn
-		err := tx.QueryRowContext(ctx, `SELECT `+checkinCols+` FROM checkins
-			WHERE subject = ? AND event_id = ? AND session_start_ms = ? AND outcome = 'accepted'
-			ORDER BY wall_ms DESC, id DESC LIMIT 1`, subject, eventID, sessionStartMS).Scan(checkinDest(&last)...)
-		var lastp *data.CheckIn
-		switch {
-		case err == nil:
-			lastp = &last
-		case !errors.Is(err, sql.ErrNoRows):
+		lastp, err := lastAccepted(ctx, tx, subject, eventID, sessionStartMS)
+		if err != nil {
 			return err
 		}
 		rec, err := decide(lastp)
@@ -243,6 +236,33 @@ func (s *Store) RecordScan(ctx context.Context, subject, eventID string, session
 		}
 		return insertCheckIn(ctx, tx, *rec)
 	})
+}
+
+// querier is what lastAccepted needs of a *sql.DB or *sql.Tx.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// lastAccepted returns the subject's latest accepted record for a session,
+// or nil when there is none.
+func lastAccepted(ctx context.Context, q querier, subject, eventID string, sessionStartMS int64) (*data.CheckIn, error) {
+	var last data.CheckIn
+	err := q.QueryRowContext(ctx, `SELECT `+checkinCols+` FROM checkins
+		WHERE subject = ? AND event_id = ? AND session_start_ms = ? AND outcome = 'accepted'
+		ORDER BY wall_ms DESC, id DESC LIMIT 1`, subject, eventID, sessionStartMS).Scan(checkinDest(&last)...)
+	switch {
+	case err == nil:
+		return &last, nil
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	}
+	return nil, err
+}
+
+// LastAccepted returns the subject's latest accepted record for a session
+// (event id and session start, UTC ms), or nil when there is none.
+func (s *Store) LastAccepted(ctx context.Context, subject, eventID string, sessionStartMS int64) (*data.CheckIn, error) {
+	return lastAccepted(ctx, s.r, subject, eventID, sessionStartMS)
 }
 
 // CheckInFilter selects attendance records. Zero fields do not filter.

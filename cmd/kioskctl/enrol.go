@@ -25,7 +25,7 @@ func enrol(ctx context.Context, args []string, out io.Writer) error {
 	if *hub == "" || *code == "" {
 		return errors.New("give --hub URL and --code CODE")
 	}
-	st, err := openStore(*db)
+	st, err := createStore(*db)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func importContent(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(*db)
+	st, err := createStore(*db)
 	if err != nil {
 		return err
 	}

@@ -134,3 +134,24 @@ func TestUnknownCommand(t *testing.T) {
 		t.Fatalf("help: exit %d, %q", exit, out)
 	}
 }
+
+// seededDB returns the path of a new database holding the demo centre.
+func seededDB(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "kiosk.db")
+	mustCtl(t, "seed", "--db", db)
+	return db
+}
+
+func TestAMissingDatabaseIsNotCreatedByAMistypedPath(t *testing.T) {
+	typo := filepath.Join(t.TempDir(), "no", "such", "kiosk.db")
+	for _, args := range [][]string{{"events"}, {"checkin", "--code", "X"}, {"export", "--format", "csv", "--out", typo + ".csv"}, {"staff"}} {
+		exit, _, errOut := ctl(t, append(args, "--db", typo)...)
+		if exit != 1 || !strings.Contains(errOut, "no database at") {
+			t.Errorf("%v on a missing database: exit %d, %q", args, exit, errOut)
+		}
+	}
+	if _, err := os.Stat(filepath.Dir(typo)); !os.IsNotExist(err) {
+		t.Fatalf("a mistyped --db left %s behind", filepath.Dir(typo))
+	}
+}

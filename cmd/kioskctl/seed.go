@@ -21,7 +21,7 @@ func seed(ctx context.Context, args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, err := openStore(*db)
+	st, err := createStore(*db)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func setPIN(ctx context.Context, args []string, out io.Writer) error {
 	if err := staff.ValidatePIN(*pin); err != nil {
 		return err
 	}
-	st, err := openStore(*db)
+	st, err := createStore(*db)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func withStore(t *testing.T, path string, fn func(st *sqlite.Store)) {
 }
 
 func TestSetPINAndStaffCommands(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "kiosk.db")
+	db := seededDB(t)
 	if out := mustCtl(t, "staff", "--db", db); !strings.Contains(out, "no staff members") {
 		t.Fatalf("staff on a new kiosk: %q", out)
 	}
@@ -100,7 +100,7 @@ func TestSetPINAndStaffCommands(t *testing.T) {
 }
 
 func TestStaffCardCommand(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "kiosk.db")
+	db := seededDB(t)
 	if code, _, errOut := ctl(t, "staff-card", "--db", db, "--staff", "王老师"); code != 1 || !strings.Contains(errOut, "set-pin") {
 		t.Fatalf("card before a PIN: exit %d, %q", code, errOut)
 	}
@@ -132,7 +132,7 @@ func TestStaffCardCommand(t *testing.T) {
 }
 
 func TestVisitorsCommand(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "kiosk.db")
+	db := seededDB(t)
 	code := strings.TrimSpace(mustCtl(t, "register", "--db", db, "--phone", "13800001234", "--name", "张三"))
 	mustCtl(t, "register", "--db", db, "--phone", "15900001234", "--name", "李四")
 
@@ -205,7 +205,7 @@ func TestVisitorsCommand(t *testing.T) {
 }
 
 func TestRetentionCommand(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "kiosk.db")
+	db := seededDB(t)
 	old := time.Now().AddDate(-4, 0, 0).UnixMilli()
 	withStore(t, db, func(st *sqlite.Store) {
 		ctx := context.Background()

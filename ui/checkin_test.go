@@ -162,6 +162,46 @@ func TestKeypad(t *testing.T) {
 	}
 }
 
+// keyPositions returns where each keypad key on screen lies in the window.
+func (k *kiosk) keyPositions() map[string]fyne.Position {
+	at := map[string]fyne.Position{}
+	visit(k.win.Content(), fyne.NewPos(0, 0), func(o fyne.CanvasObject, pos fyne.Position) bool {
+		if p, ok := o.(*padKey); ok {
+			at[p.label] = pos
+		}
+		return true
+	})
+	return at
+}
+
+func TestKeypadKeysStayPut(t *testing.T) {
+	for _, c := range []struct {
+		size      fyne.Size
+		largeText bool
+	}{{small, false}, {large, false}, {small, true}} {
+		size := c.size
+		k := newKiosk(t, size)
+		if c.largeText {
+			k.tap("大字")
+			k.shell.Wait()
+		}
+		k.tap("登记 / 领取签到码")
+		empty := k.keyPositions()
+		if len(empty) != 13 {
+			t.Fatalf("%v: %d keys on screen", size, len(empty))
+		}
+		for _, typed := range [][]string{{"1"}, {"3", "8", "0", "0", "1", "3", "8", "0", "0", "0"}, {"删除"}, {"清空"}} {
+			k.press(typed...)
+			for label, was := range k.keyPositions() {
+				if was != empty[label] {
+					t.Errorf("%v: after %v key %s moved from %v to %v", size, typed, label, empty[label], was)
+				}
+			}
+			k.mustFit("keypad")
+		}
+	}
+}
+
 func TestRegistrationShowsPass(t *testing.T) {
 	for _, size := range []fyne.Size{small, large} {
 		k := newKiosk(t, size)

@@ -74,10 +74,36 @@ func (s *Shell) digitPad(spec padSpec, onOK func(digits string)) *keypad {
 			k.onOK(k.digits)
 		}
 	})
-	screen := s.card(container.NewCenter(k.display), nil)
+	screen := s.card(container.New(displayLayout{}, k.display), nil)
 	k.box = container.NewBorder(screen, k.ok, nil, nil, keys)
 	k.set("")
 	return k
+}
+
+// placeholderScale is the text size of the keypad's placeholder in theme
+// text sizes; the digits are display sized.
+const placeholderScale = 1.3
+
+// displayLayout centres the keypad's display in a box as high as a line of
+// digits, whatever it shows, so that the keys below never move.
+type displayLayout struct{}
+
+// Layout centres the display's text.
+func (displayLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		m := o.MinSize()
+		o.Move(fyne.NewPos((size.Width-m.Width)/2, (size.Height-m.Height)/2))
+		o.Resize(m)
+	}
+}
+
+// MinSize is the widest text shown, one line of digits high.
+func (displayLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	line := fyne.MeasureText("0", theme.Size(sizeNameDisplay), fyne.TextStyle{Bold: true})
+	for _, o := range objects {
+		line = line.Max(o.MinSize())
+	}
+	return line
 }
 
 // press adds a digit, up to the spec's max.
@@ -93,13 +119,13 @@ func (k *keypad) set(digits string) {
 	if digits == "" {
 		k.display.Text = k.spec.placeholder
 		k.display.Color = theme.Color(colorNameTextSoft)
-		k.display.TextSize = theme.TextSize() * 1.3
+		k.display.TextSize = theme.TextSize() * placeholderScale
 	} else {
 		k.display.Text = k.spec.show(digits)
 		k.display.Color = theme.Color(theme.ColorNameForeground)
-		k.display.TextSize = theme.TextSize() * 2
+		k.display.TextSize = theme.Size(sizeNameDisplay)
 	}
-	k.box.Refresh() // lays the display out again for its new text size
+	k.box.Refresh() // lays the display out again for its new text
 	k.ok.setDisabled(!k.valid())
 }
 

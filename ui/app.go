@@ -75,13 +75,15 @@ type Shell struct {
 	loc     *time.Location
 	now     func() time.Time
 
-	svc     *checkin.Service
-	slips   string
-	canvas  fyne.Canvas
-	scanner *scanner
-	work    sync.WaitGroup // check-ins and registrations in progress
-	staff   staffMode
-	hub     hubState
+	svc    *checkin.Service
+	slips  string
+	canvas fyne.Canvas
+	// lockedDown: LockDown holds the window; the public cannot set a PIN.
+	lockedDown bool
+	scanner    *scanner
+	work       sync.WaitGroup // check-ins and registrations in progress
+	staff      staffMode
+	hub        hubState
 
 	root         *fyne.Container
 	history      []shown

@@ -28,6 +28,7 @@ type Window interface {
 // or Alt+F4) or the Escape key of a keyboard opens a staff PIN prompt.
 // quit is called only after a staff member's PIN.
 func (s *Shell) LockDown(win Window, quit func()) {
+	s.lockedDown = true
 	win.SetFullScreen(true)
 	ask := func() {
 		s.activity()

@@ -132,7 +132,11 @@ func (s *Shell) askPIN(member staff.Member) {
 		s.storageFailed("reading the staff", err)
 		return
 	}
-	s.present(newPINScreen(s, member, !has))
+	// A locked-down kiosk is in the public's hands: its first PIN is set with
+	// kioskctl set-pin, never at the screen.
+	p := newPINScreen(s, member, !has && !s.lockedDown)
+	p.noStaff = !has && s.lockedDown
+	s.present(p)
 }
 
 // scanned handles a completed scan: a staff card opens the PIN prompt for
@@ -217,10 +221,12 @@ type pinScreen struct {
 	shell  *Shell
 	member staff.Member // the holder of a scanned staff card; zero for anyone
 	first  bool
-	typed  string // the new PIN typed once, waiting to be typed again
-	pad    *keypad
-	prompt *widget.RichText
-	msg    *widget.RichText
+	// noStaff: no PIN exists and none may be set here (lock-down).
+	noStaff bool
+	typed   string // the new PIN typed once, waiting to be typed again
+	pad     *keypad
+	prompt  *widget.RichText
+	msg     *widget.RichText
 }
 
 func newPINScreen(s *Shell, member staff.Member, first bool) *pinScreen {
@@ -255,7 +261,10 @@ func (p *pinScreen) Build() fyne.CanvasObject {
 	p.msg = text("", widget.RichTextStyle{ColorName: theme.ColorNameError, SizeName: theme.SizeNameSubHeadingText,
 		TextStyle: fyne.TextStyle{Bold: true}})
 	p.setPrompt()
-	if !p.first {
+	switch {
+	case p.noStaff:
+		setText(p.msg, lang.L("pin.setWithKioskctl"))
+	case !p.first:
 		p.showLock()
 	}
 	title := lang.L("pin.title")

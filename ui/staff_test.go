@@ -655,3 +655,21 @@ func TestSyncNowShowsTheBacklogDraining(t *testing.T) {
 		}
 	}
 }
+
+func TestALockedDownKioskNeverSetsTheFirstPIN(t *testing.T) {
+	k := newKiosk(t, small)
+	_, quits := k.lockDown()
+	k.holdLogo(longPressTime)
+	k.mustShow("kioskctl set-pin")
+	if p, ok := k.screen().(*pinScreen); !ok || p.first {
+		t.Fatalf("a long press at a locked-down kiosk shows %T (first-run prompt: %v)", k.screen(), ok && p.first)
+	}
+	k.typePIN("1357")
+	k.typePIN("1357")
+	if has, err := k.store.HasStaff(context.Background()); err != nil || has {
+		t.Fatalf("HasStaff after PINs typed at a locked-down kiosk: %v, %v", has, err)
+	}
+	if k.shell.inStaffMode() || *quits != 0 {
+		t.Fatalf("staff mode %v, kiosk closed %d times, without any PIN set", k.shell.inStaffMode(), *quits)
+	}
+}

@@ -65,29 +65,29 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	return os.Rename(tmp, dest)
 }
 
-// backupPrefix names the daily backups: kiosk-YYYY-MM-DD.db.
-const backupPrefix = "kiosk-"
 
-// DailyBackup makes today's backup in dir (kiosk-YYYY-MM-DD.db, the day in
-// loc) unless it exists, and deletes all but the newest keep backups. It
-// returns the path of today's backup.
+// DailyBackup makes today's backup in dir (NAME-YYYY-MM-DD.db for the
+// database NAME.db, the day in loc) unless it exists, and deletes all but the
+// newest keep backups of this database. Two databases backed up into one
+// folder keep apart. It returns the path of today's backup.
 func (s *Store) DailyBackup(ctx context.Context, dir string, now time.Time, loc *time.Location, keep int) (string, error) {
 	if err := os.MkdirAll(dir, 0o750); err != nil {
 		return "", err
 	}
-	path := filepath.Join(dir, backupPrefix+now.In(loc).Format("2006-01-02")+".db")
+	prefix := strings.TrimSuffix(filepath.Base(s.path), filepath.Ext(s.path)) + "-"
+	path := filepath.Join(dir, prefix+now.In(loc).Format("2006-01-02")+".db")
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		if err := s.Backup(ctx, path); err != nil {
 			return "", err
 		}
 	}
-	names, err := filepath.Glob(filepath.Join(dir, backupPrefix+"????-??-??.db"))
+	names, err := filepath.Glob(filepath.Join(dir, prefix+"????-??-??.db"))
 	if err != nil {
 		return path, err
 	}
 	sort.Sort(sort.Reverse(sort.StringSlice(names)))
 	for i, n := range names {
-		if i >= keep && strings.HasPrefix(filepath.Base(n), backupPrefix) {
+		if i >= keep {
 			os.Remove(n)
 		}
 	}

@@ -47,3 +47,43 @@ func TestDailyBackupIsAConsistentCopyAndRotates(t *testing.T) {
 		t.Fatal("a temporary backup file was left behind")
 	}
 }
+
+func TestDailyBackupsOfTwoDatabasesInOneFolderKeepApart(t *testing.T) {
+	dir := t.TempDir()
+	a, err := Open(filepath.Join(dir, "a.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := Open(filepath.Join(dir, "b.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.SetSetting(ctx, "who", "b"); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	pa, err := a.DailyBackup(ctx, filepath.Join(dir, "backups"), now, time.UTC, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, err := b.DailyBackup(ctx, filepath.Join(dir, "backups"), now, time.UTC, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pa == pb {
+		t.Fatalf("both databases backed up to %s", pa)
+	}
+	copyB, err := Open(pb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copyB.Close()
+	if who, _ := copyB.Setting(ctx, "who", ""); who != "b" {
+		t.Fatalf("b's backup holds %q, not b's data", who)
+	}
+	if _, err := os.Stat(pa); err != nil {
+		t.Fatalf("b's rotation removed a's backup: %v", err)
+	}
+}

@@ -202,6 +202,42 @@ func TestKeypadKeysStayPut(t *testing.T) {
 	}
 }
 
+func TestKeypadSaysWhyANumberIsRefused(t *testing.T) {
+	k := newKiosk(t, small)
+	k.tap("签到 / 签退")
+	k.tap("忘带签到码？用手机号签到")
+	keys := k.keyPositions()
+	k.press("1", "2", "3", "4", "5", "6", "7", "8", "9", "0")
+	k.mustNotShow("手机号不正确，请重新输入") // not yet: ten digits are no number at all
+	k.press("1")
+	k.mustShow("123 4567 8901", "手机号不正确，请重新输入")
+	k.mustFit("refused number")
+	if !k.key("确定").Disabled() {
+		t.Error("确定 is enabled for 12345678901")
+	}
+	for label, at := range k.keyPositions() {
+		if at != keys[label] {
+			t.Errorf("key %s moved from %v to %v with the reason shown", label, keys[label], at)
+		}
+	}
+	k.press("删除")
+	k.mustNotShow("手机号不正确，请重新输入")
+	k.press("清空")
+	k.press(strings.Split(testPhone, "")...)
+	k.mustNotShow("手机号不正确，请重新输入")
+
+	// The reason is in the kiosk's language.
+	if err := UseLanguage("en"); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { UseLanguage("zh-CN") })
+	k.shell.Home()
+	k.tap("Register / get a pass")
+	k.press("1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "1")
+	k.mustShow("Not a valid mobile number; please try again")
+	k.mustFit("refused number in English")
+}
+
 func TestRegistrationShowsPass(t *testing.T) {
 	for _, size := range []fyne.Size{small, large} {
 		k := newKiosk(t, size)

@@ -24,6 +24,7 @@ type keypad struct {
 	spec    padSpec
 	digits  string
 	display *canvas.Text
+	reason  *canvas.Text // why a full entry is refused
 	ok      *padKey
 	onOK    func(digits string)
 	// box holds the whole keypad.
@@ -31,18 +32,22 @@ type keypad struct {
 }
 
 // padSpec is what a keypad takes: at most max digits, shown by show, with
-// placeholder while empty, and accepted by 确定 when valid.
+// placeholder while empty, and accepted by 确定 when valid. When it has a
+// refusal, that is shown under the digits once all max are typed and they
+// are not valid.
 type padSpec struct {
 	max         int
 	placeholder string
 	show        func(digits string) string
 	valid       func(digits string) bool
+	refusal     string
 }
 
 // phoneSpec is the keypad of a mainland mobile number, grouped like
 // 138 0013 8000.
 func phoneSpec() padSpec {
-	return padSpec{max: phoneDigits, placeholder: lang.L("keypad.placeholder"), show: groupPhone, valid: validPhone}
+	return padSpec{max: phoneDigits, placeholder: lang.L("keypad.placeholder"), show: groupPhone, valid: validPhone,
+		refusal: lang.L("reason.bad_phone")}
 }
 
 // keypad makes a keypad for a mobile number whose taps count as activity;
@@ -69,12 +74,23 @@ func (s *Shell) digitPad(spec padSpec, onOK func(digits string)) *keypad {
 			k.set(k.digits[:len(k.digits)-1])
 		}
 	}))
+	for _, key := range keys.Objects {
+		key.(*padKey).compact = true // the grid's keys share the height left by the display
+	}
 	k.ok = s.padKey(lang.L("keypad.ok"), 1.4, theme.ColorNamePrimary, func() {
 		if k.valid() {
 			k.onOK(k.digits)
 		}
 	})
-	screen := s.card(container.New(displayLayout{}, k.display), nil)
+	shown := container.New(lineLayout{size: sizeNameDisplay}, k.display)
+	if spec.refusal != "" {
+		k.reason = canvas.NewText("", theme.Color(theme.ColorNameError))
+		k.reason.Alignment = fyne.TextAlignCenter
+		k.reason.TextStyle.Bold = true
+		k.reason.TextSize = theme.TextSize()
+		shown = container.NewVBox(shown, container.New(lineLayout{size: theme.SizeNameText}, k.reason))
+	}
+	screen := s.card(shown, nil)
 	k.box = container.NewBorder(screen, k.ok, nil, nil, keys)
 	k.set("")
 	return k
@@ -84,12 +100,15 @@ func (s *Shell) digitPad(spec padSpec, onOK func(digits string)) *keypad {
 // text sizes; the digits are display sized.
 const placeholderScale = 1.3
 
-// displayLayout centres the keypad's display in a box as high as a line of
-// digits, whatever it shows, so that the keys below never move.
-type displayLayout struct{}
+// lineLayout centres a line of the keypad's display in a box as high as a
+// line of text of its size, whatever it shows or when it shows nothing, so
+// that the keys below never move.
+type lineLayout struct {
+	size fyne.ThemeSizeName
+}
 
-// Layout centres the display's text.
-func (displayLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+// Layout centres the text.
+func (lineLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objects {
 		m := o.MinSize()
 		o.Move(fyne.NewPos((size.Width-m.Width)/2, (size.Height-m.Height)/2))
@@ -97,9 +116,9 @@ func (displayLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-// MinSize is the widest text shown, one line of digits high.
-func (displayLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	line := fyne.MeasureText("0", theme.Size(sizeNameDisplay), fyne.TextStyle{Bold: true})
+// MinSize is the widest text shown, one line high.
+func (l lineLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	line := fyne.MeasureText("0", theme.Size(l.size), fyne.TextStyle{Bold: true})
 	for _, o := range objects {
 		line = line.Max(o.MinSize())
 	}
@@ -124,6 +143,12 @@ func (k *keypad) set(digits string) {
 		k.display.Text = k.spec.show(digits)
 		k.display.Color = theme.Color(theme.ColorNameForeground)
 		k.display.TextSize = theme.Size(sizeNameDisplay)
+	}
+	if k.reason != nil {
+		k.reason.Text = ""
+		if len(digits) == k.spec.max && !k.valid() {
+			k.reason.Text = k.spec.refusal
+		}
 	}
 	k.box.Refresh() // lays the display out again for its new text
 	k.ok.setDisabled(!k.valid())
@@ -160,6 +185,9 @@ type padKey struct {
 	onTap    func()
 	disabled bool
 	pressed  bool
+	// compact keys need one tap target of height and their label's size,
+	// not its line's, so that a keypad with a line of explanation fits.
+	compact bool
 }
 
 // padKey makes a key whose taps count as activity.
@@ -224,6 +252,9 @@ func (r *padKeyRenderer) Layout(size fyne.Size) {
 func (r *padKeyRenderer) MinSize() fyne.Size {
 	target := theme.SizeForWidget(sizeNameTapTarget, r.key)
 	t := r.text.MinSize()
+	if r.key.compact {
+		return fyne.NewSize(fyne.Max(t.Width+2*theme.Padding(), target*1.5), fyne.Max(r.text.TextSize, target))
+	}
 	return fyne.NewSize(fyne.Max(t.Width+2*theme.Padding(), target*1.5), fyne.Max(t.Height, target*1.2))
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -51,10 +50,8 @@ func (s *Shell) LockDown(win Window, quit func()) {
 type leaveScreen struct {
 	shell  *Shell
 	quit   func()
-	pin    string
-	shown  *widget.RichText
+	pad    *keypad
 	status *widget.RichText
-	ok     *padKey
 }
 
 func newLeaveScreen(s *Shell, quit func()) *leaveScreen {
@@ -66,49 +63,17 @@ func (l *leaveScreen) leavesByItself() {}
 // Build lays out the explanation beside a PIN keypad.
 func (l *leaveScreen) Build() fyne.CanvasObject {
 	s := l.shell
-	l.pin = ""
-	l.shown = widget.NewRichText(&widget.TextSegment{Style: centred(styleHeading)})
+	l.pad = s.digitPad(pinSpec(), l.submit)
 	l.status = text("", widget.RichTextStyle{ColorName: theme.ColorNameError, SizeName: theme.SizeNameSubHeadingText,
 		TextStyle: fyne.TextStyle{Bold: true}})
-	keys := container.NewGridWithColumns(3)
-	for _, d := range "123456789" {
-		keys.Add(s.padKey(string(d), 2, theme.ColorNameButton, func() { l.set(l.pin + string(d)) }))
-	}
-	keys.Add(s.padKey(lang.L("keypad.clear"), 1.2, theme.ColorNameButton, func() { l.set("") }))
-	keys.Add(s.padKey("0", 2, theme.ColorNameButton, func() { l.set(l.pin + "0") }))
-	keys.Add(s.padKey(lang.L("keypad.delete"), 1.2, theme.ColorNameButton, func() {
-		if l.pin != "" {
-			l.set(l.pin[:len(l.pin)-1])
-		}
-	}))
-	l.ok = s.padKey(lang.L("keypad.ok"), 1.4, theme.ColorNamePrimary, l.submit)
-	pad := container.NewBorder(s.card(container.NewCenter(l.shown), nil), l.ok, nil, nil, keys)
-	intro := container.NewVBox(text(lang.L("leave.prompt"), styleHeading), text(lang.L("leave.explain"), styleReading), l.status)
-	l.set("")
-	return s.frame(lang.L("leave.title"), true, container.New(&splitLayout{ratio: 0.4}, intro, pad))
-}
-
-// set replaces the digits typed, up to staff.MaxPINLen, and shows them as
-// dots.
-func (l *leaveScreen) set(pin string) {
-	if len(pin) > staff.MaxPINLen {
-		return
-	}
-	l.pin = pin
-	seg := l.shown.Segments[0].(*widget.TextSegment)
-	seg.Text, seg.Style.ColorName = strings.Repeat("●", len(pin)), theme.ColorNameForeground
-	if pin == "" {
-		seg.Text, seg.Style.ColorName = lang.L("leave.placeholder"), colorNameTextSoft
-	}
-	l.shown.Refresh()
-	l.ok.setDisabled(staff.ValidatePIN(pin) != nil)
+	intro := container.NewVBox(text(lang.L("pin.prompt"), styleHeading), text(lang.L("leave.explain"), styleReading), l.status)
+	return s.frame(lang.L("leave.title"), true, container.New(&splitLayout{ratio: 0.4}, intro, l.pad.box))
 }
 
 // submit checks the PIN; a staff member's closes the kiosk.
-func (l *leaveScreen) submit() {
-	s, pin := l.shell, l.pin
-	l.set("")
-	l.ok.setDisabled(true)
+func (l *leaveScreen) submit(pin string) {
+	s := l.shell
+	l.pad.set("")
 	s.background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), checkInTimeout)
 		defer cancel()
@@ -131,9 +96,9 @@ func (l *leaveScreen) refused(err error) {
 	msg := lang.L("reason.storage")
 	switch {
 	case errors.As(err, &wrong):
-		msg = lang.L("leave.wrong", map[string]any{"N": wrong.TriesLeft})
+		msg = lang.L("pin.wrong", map[string]any{"N": wrong.TriesLeft})
 	case errors.As(err, &locked):
-		msg = lang.L("leave.locked", map[string]any{"Time": time.UnixMilli(locked.UntilMS).In(l.shell.loc).Format("15:04")})
+		msg = lang.L("pin.locked", map[string]any{"Time": time.UnixMilli(locked.UntilMS).In(l.shell.loc).Format("15:04")})
 	case errors.Is(err, staff.ErrNoStaff):
 		msg = lang.L("leave.noStaff")
 	default:

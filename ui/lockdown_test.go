@@ -37,17 +37,17 @@ func TestLockDownNeedsAStaffPIN(t *testing.T) {
 	if _, ok := k.screen().(*leaveScreen); !ok {
 		t.Fatalf("closing the window shows %T, not the PIN prompt", k.screen())
 	}
-	k.mustShow("退出自助终端", "请工作人员输入密码", "请输入密码")
+	k.mustShow("退出自助终端", "请输入工作人员密码", "请输入密码")
 	k.mustFit("PIN prompt")
 	if !k.key("确定").Disabled() {
 		t.Error("确定 is enabled before a PIN is typed")
 	}
 	k.press("1", "2", "3")
-	k.mustShow("●●●")
+	k.mustShow("● ● ●")
 	k.mustNotShow("123")
 	k.press("清空")
 	k.dial("1357")
-	k.mustShow("密码不对，还可以再试 4 次。")
+	k.mustShow("密码不正确，还可以再试 4 次。")
 	if *quits != 0 {
 		t.Fatal("a wrong PIN closed the kiosk")
 	}
@@ -98,7 +98,7 @@ func TestLockedAfterWrongPINs(t *testing.T) {
 	for range 5 {
 		k.dial("1111")
 	}
-	k.mustShow("密码错误次数太多，请在 10:05 之后再试。")
+	k.mustShow("密码错误次数过多，已锁定，请在 10:05 后再试。")
 	k.dial("2468")
 	if *quits != 0 {
 		t.Error("the kiosk closed while staff mode is locked")

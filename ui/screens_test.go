@@ -276,6 +276,39 @@ func TestEnglish(t *testing.T) {
 	k.mustFit("events in English")
 }
 
+// mustShowButtonsWhole fails if a button on screen is narrower than its
+// label and icon, which cuts its label off.
+func (k *kiosk) mustShowButtonsWhole(screen string) {
+	k.t.Helper()
+	visit(k.win.Content(), fyne.NewPos(0, 0), func(o fyne.CanvasObject, _ fyne.Position) bool {
+		if b, ok := o.(*tapButton); ok && b.Button.MinSize().Width > b.Size().Width+0.5 {
+			k.t.Errorf("%s: button %q is %v wide but needs %v", screen, b.Text, b.Size().Width, b.Button.MinSize().Width)
+		}
+		return true
+	})
+}
+
+func TestEnglishCheckInFits(t *testing.T) {
+	if err := UseLanguage("en"); err != nil {
+		t.Fatal(err)
+	}
+	defer UseLanguage("zh-CN")
+	k := newKiosk(t, small)
+	for _, size := range []string{"Standard", "Large"} {
+		k.shell.Home()
+		k.tap(size)
+		k.shell.Wait()
+		k.tap("Check in / out")
+		k.mustShow("Hold your pass to the scanner")
+		if size == "Standard" {
+			k.mustFit("check-in in English")
+		}
+		k.mustShowButtonsWhole("check-in in English, " + size)
+		k.tap("phone number")
+		k.mustShow("Enter your 11-digit mobile number")
+	}
+}
+
 func TestClockGoroutineStops(t *testing.T) {
 	k := newKiosk(t, small)
 	before := runtime.NumGoroutine()

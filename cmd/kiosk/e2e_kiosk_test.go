@@ -132,3 +132,24 @@ func TestKioskModeLeavesOnlyWithAStaffPIN(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestIdleIntoTheAttractLoopAndBack(t *testing.T) {
+	d := startXvfb(t, 1024, 600)
+	db := filepath.Join(t.TempDir(), "kiosk.db")
+	prepareDB(t, db)
+	code := ctl(t, "register", "--db", db, "--phone", "13600000001")
+	startKiosk(t, d, db, "--idle", "3s")
+	tiles := func(name string) int {
+		img, _ := screenshot(t, d, name)
+		return len(belowBand(img, blobs(img, near(colourRed), img.Bounds().Dx()/8, img.Bounds().Dy()/8)))
+	}
+	waitFor(t, 20*time.Second, "the attract loop", func() bool { return tiles("attract-loop") == 0 })
+	tap(t, d, 512, 300)
+	time.Sleep(time.Second)
+	if n := tiles("attract-tapped"); n != 6 {
+		t.Fatalf("a tap on the loop shows %d home tiles, want 6", n)
+	}
+	waitFor(t, 20*time.Second, "the attract loop again", func() bool { return tiles("attract-again") == 0 })
+	scanCode(t, d, code)
+	waitColour(t, d, colourGreen, "attract-scan")
+}

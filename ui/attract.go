@@ -96,8 +96,12 @@ type attractScreen struct {
 	moved time.Time // when the slide last moved
 	round int       // rounds of the loop completed
 
+	// slides make the slides of one round; a slide that has nothing to
+	// show makes a nil object and is passed over.
 	slides []func() (fyne.ThemeColorName, fyne.CanvasObject)
 	slide  int
+	// signIn is the phone sign-in panel of the slide up, if it has one.
+	signIn *EventSignIn
 
 	fill  *canvas.Rectangle
 	drift *driftLayout
@@ -136,23 +140,36 @@ func (a *attractScreen) Tick(now time.Time) {
 		return
 	}
 	if now.Sub(a.start) >= slideTime {
-		a.slide++
-		if a.slide >= len(a.slides) {
-			a.slide = 0
-			a.round++
-			a.plan()
-		}
+		a.next()
 		a.show(now)
+	} else if a.signIn != nil {
+		a.signIn.Tick(now)
 	}
 	if now.Sub(a.moved) >= driftEvery {
 		a.move(now)
 	}
 }
 
-// show puts up the current slide.
+// next turns to the next slide, planning the next round after the last.
+func (a *attractScreen) next() {
+	a.slide++
+	if a.slide >= len(a.slides) {
+		a.slide = 0
+		a.round++
+		a.plan()
+	}
+}
+
+// show puts up the current slide, or the next one that has something to
+// show.
 func (a *attractScreen) show(now time.Time) {
 	a.start = now
+	a.signIn = nil
 	fill, content := a.slides[a.slide]()
+	for content == nil {
+		a.next()
+		fill, content = a.slides[a.slide]()
+	}
 	a.fill.FillColor = theme.Color(fill)
 	a.fill.Refresh()
 	a.stage.Objects = []fyne.CanvasObject{content}
@@ -169,9 +186,10 @@ func (a *attractScreen) move(now time.Time) {
 }
 
 // plan reads the centre's content and lists the slides of one round: the
-// welcome, then today's sessions, the coming ones, people of the honour
-// wall and highlights of the centre. A content that cannot be read leaves
-// its slides out.
+// welcome, then the phone sign-in codes of the sessions open for check-in,
+// today's sessions, the coming ones, people of the honour wall and
+// highlights of the centre. A content that cannot be read leaves its
+// slides out.
 func (a *attractScreen) plan() {
 	s := a.shell
 	ctx, cancel := s.query()
@@ -183,6 +201,15 @@ func (a *attractScreen) plan() {
 	}}
 	a.slide = 0
 
+	if s.svc != nil && s.eventCodes() != nil {
+		if open, err := s.svc.OpenSessions(ctx); err == nil {
+			for _, ses := range open[:min(len(open), attractSessions)] {
+				a.slides = append(a.slides, func() (fyne.ThemeColorName, fyne.CanvasObject) {
+					return a.signInSlide(ses, sites)
+				})
+			}
+		}
+	}
 	now := s.Now()
 	if events, err := s.catalog.Events(ctx); err == nil {
 		end := startOfDay(now).AddDate(0, 0, 1)
@@ -258,6 +285,39 @@ func (a *attractScreen) welcome(name, site string) (fyne.ThemeColorName, fyne.Ca
 
 // session is the slide of one session.
 func (a *attractScreen) session(kicker string, ses data.Session, sites map[string]string) (fyne.ThemeColorName, fyne.CanvasObject) {
+	ev := ses.Event
+	return theme.ColorNameBackground, a.page(false,
+		text(kicker, centred(styleKicker)),
+		text(ev.Title, centred(styleDisplay)),
+		text(a.when(ses), centred(styleHeading)),
+		text(joinNonEmpty(" · ", ev.Category, ev.Place, a.otherSite(ses, sites)), centred(styleReading)))
+}
+
+// signInSlide is the slide of a session open for check-in: its title and
+// time beside its phone sign-in code, which Tick renews. It has nothing to
+// show when the kiosk has no hub or the session is no longer open.
+func (a *attractScreen) signInSlide(ses data.Session, sites map[string]string) (fyne.ThemeColorName, fyne.CanvasObject) {
+	s := a.shell
+	e := s.EventSignIn(ses, s.Now())
+	if e == nil {
+		return theme.ColorNameBackground, nil
+	}
+	// A tap anywhere on the loop goes home, so the panel's own button
+	// would not work here.
+	e.Phone.Hide()
+	a.signIn = e
+	ev := ses.Event
+	about := container.NewVBox(layout.NewSpacer(),
+		text(lang.L("attract.signIn"), centred(styleKicker)),
+		text(ev.Title, centred(styleDisplay)),
+		text(a.when(ses), centred(styleHeading)),
+		text(joinNonEmpty(" · ", ev.Place, a.otherSite(ses, sites)), centred(styleReading)),
+		layout.NewSpacer())
+	return theme.ColorNameBackground, a.hinted(false, withSignIn(about, e))
+}
+
+// when says the day and time of ses, and that it is on now.
+func (a *attractScreen) when(ses data.Session) string {
 	s := a.shell
 	now := s.Now()
 	start, end := time.UnixMilli(ses.StartMS).In(s.loc), time.UnixMilli(ses.EndMS).In(s.loc)
@@ -265,16 +325,15 @@ func (a *attractScreen) session(kicker string, ses data.Session, sites map[strin
 	if ses.StartMS <= now.UnixMilli() && now.UnixMilli() < ses.EndMS {
 		when = lang.L("events.now") + "  " + when
 	}
-	site := ""
-	if ses.Event.SiteID != s.siteID {
-		site = sites[ses.Event.SiteID]
+	return when
+}
+
+// otherSite names the site of ses when it is not the kiosk's own.
+func (a *attractScreen) otherSite(ses data.Session, sites map[string]string) string {
+	if ses.Event.SiteID == a.shell.siteID {
+		return ""
 	}
-	ev := ses.Event
-	return theme.ColorNameBackground, a.page(false,
-		text(kicker, centred(styleKicker)),
-		text(ev.Title, centred(styleDisplay)),
-		text(when, centred(styleHeading)),
-		text(joinNonEmpty(" · ", ev.Category, ev.Place, site), centred(styleReading)))
+	return sites[ses.Event.SiteID]
 }
 
 // person is the slide of one honour-wall entry: the portrait beside the
@@ -300,15 +359,20 @@ func (a *attractScreen) fact(f string) (fyne.ThemeColorName, fyne.CanvasObject) 
 // page stacks a slide's parts in the middle of the screen above the hint to
 // touch the screen or scan a pass.
 func (a *attractScreen) page(onRed bool, parts ...fyne.CanvasObject) fyne.CanvasObject {
-	hint := styleHint
-	if onRed {
-		hint = styleOnRedHint
-	}
 	body := container.NewVBox(layout.NewSpacer())
 	for _, p := range parts {
 		body.Add(p)
 	}
 	body.Add(layout.NewSpacer())
+	return a.hinted(onRed, body)
+}
+
+// hinted puts body above the hint to touch the screen or scan a pass.
+func (a *attractScreen) hinted(onRed bool, body fyne.CanvasObject) fyne.CanvasObject {
+	hint := styleHint
+	if onRed {
+		hint = styleOnRedHint
+	}
 	return container.NewBorder(nil, text(lang.L("attract.hint"), centred(hint)), nil, nil, body)
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -8,6 +9,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"github.com/civickiosk/kiosk/data/sqlite"
+	"github.com/civickiosk/kiosk/data/token"
 )
 
 // idle moves the kiosk's clock on by d, one tick a second.
@@ -174,5 +178,102 @@ func TestIdleIsConfigurable(t *testing.T) {
 	k.idle(4 * time.Minute)
 	if k.attract() == nil {
 		t.Fatalf("no loop after the configured idle period: %T", k.screen())
+	}
+}
+
+// roundOfTheLoop goes into the attract loop and returns the texts and QR
+// codes of each slide of its first round.
+func (k *kiosk) roundOfTheLoop() (texts []string, codes []string) {
+	k.t.Helper()
+	k.idle(DefaultIdle)
+	a := k.attract()
+	if a == nil {
+		k.t.Fatalf("no attract loop: %T", k.screen())
+	}
+	for i := range len(a.slides) {
+		if a.round > 0 {
+			break
+		}
+		k.mustFit(fmt.Sprintf("attract slide %d", i))
+		texts = append(texts, strings.Join(k.texts(), "\n"))
+		codes = append(codes, k.qrCode())
+		k.idle(slideTime)
+	}
+	return texts, codes
+}
+
+func TestTheLoopShowsTheOpenSessionsSignInCode(t *testing.T) {
+	for _, size := range []fyne.Size{small, large} {
+		k := newKiosk(t, size)
+		if err := k.store.SetHubEnrolment(context.Background(), sqlite.Enrolment{HubURL: "http://127.0.0.1:8443", Token: "t", SiteID: "xiaodian"}); err != nil {
+			t.Fatal(err)
+		}
+		ses := k.openSession()
+		texts, codes := k.roundOfTheLoop()
+		found := -1
+		for i, code := range codes {
+			if code != "" {
+				found = i
+				break
+			}
+		}
+		if found < 0 {
+			t.Fatalf("at %v no slide of the loop shows a sign-in code", size)
+		}
+		for _, want := range []string{"欢迎扫码签到", "手机扫码签到", ses.Event.Title} {
+			if !strings.Contains(texts[found], want) {
+				t.Errorf("the sign-in slide does not show %q: %q", want, texts[found])
+			}
+		}
+		if strings.Contains(texts[found], "用手机号签到") {
+			t.Error("the sign-in slide shows the phone button, which a tap on the loop cannot reach")
+		}
+		tok, err := token.Parse(strings.TrimPrefix(codes[found], "HTTP://127.0.0.1:8443/P/"))
+		if err != nil || !tok.Matches(ses.Event.ID, ses.StartMS) {
+			t.Fatalf("the slide's code %q is not of %s: %v", codes[found], ses.Event.ID, err)
+		}
+	}
+}
+
+func TestTheSignInSlideRenewsItsCode(t *testing.T) {
+	k := newKiosk(t, small)
+	if err := k.store.SetHubEnrolment(context.Background(), sqlite.Enrolment{HubURL: "http://127.0.0.1:8443", Token: "t", SiteID: "xiaodian"}); err != nil {
+		t.Fatal(err)
+	}
+	k.openSession()
+	k.idle(DefaultIdle)
+	a := k.attract()
+	for a != nil && a.signIn == nil && a.round == 0 {
+		k.idle(time.Second)
+	}
+	if a == nil || a.signIn == nil {
+		t.Fatal("the loop shows no sign-in slide")
+	}
+	first := k.qrCode()
+	// Move to just before the next slot, then into it, within the slide.
+	for token.SlotOf(k.now.Add(time.Second)) == token.SlotOf(*k.now) {
+		*k.now = k.now.Add(time.Second)
+	}
+	a.start = *k.now // the slide stays up for its time from here
+	k.idle(time.Second)
+	if a.signIn == nil {
+		t.Fatal("the sign-in slide went before its time")
+	}
+	if got := k.qrCode(); got == first || got == "" {
+		t.Errorf("the code on the slide was not renewed in the next slot: %q", got)
+	}
+}
+
+func TestTheLoopShowsNoSignInCodeWithoutAHub(t *testing.T) {
+	k := newKiosk(t, small)
+	k.openSession()
+	texts, codes := k.roundOfTheLoop()
+	for i := range codes {
+		if codes[i] != "" || strings.Contains(texts[i], "扫码签到") {
+			t.Errorf("slide %d shows a sign-in code without a hub: %q", i, texts[i])
+		}
+	}
+	if len(texts) == 0 {
+		t.Fatal("the loop showed no slides")
 	}
 }

@@ -45,6 +45,8 @@ type EventSignIn struct {
 	URL string
 	// Box is the panel to lay out.
 	Box fyne.CanvasObject
+	// Phone is the panel's button to sign in with a phone number instead.
+	Phone fyne.CanvasObject
 }
 
 // EventSignIn returns the sign-in panel of ses at now, or nil when the kiosk
@@ -65,9 +67,9 @@ func (s *Shell) EventSignIn(ses data.Session, now time.Time) *EventSignIn {
 		ColorName: theme.ColorNameForeground, SizeName: theme.SizeNameText})
 	pass := text(lang.L("eventcode.pass"), widget.RichTextStyle{Alignment: fyne.TextAlignCenter,
 		ColorName: theme.ColorNameForeground, SizeName: theme.SizeNameSubHeadingText, TextStyle: fyne.TextStyle{Bold: true}})
-	phone := s.button(lang.L("eventcode.phone"), theme.AccountIcon(), widget.MediumImportance,
+	e.Phone = s.button(lang.L("eventcode.phone"), theme.AccountIcon(), widget.MediumImportance,
 		func() { s.Show(newPhoneScreen(s)) })
-	e.Box = container.NewBorder(head, container.NewVBox(explain, pass, phone), nil, nil,
+	e.Box = container.NewBorder(head, container.NewVBox(explain, pass, e.Phone), nil, nil,
 		container.New(squareLayout{side: 8}, e.qr))
 	return e
 }

@@ -8,7 +8,9 @@
 //
 // It logs to stderr and to kiosk.log beside the database, checks the
 // database at start and keeps a week of daily backups in backups/ beside
-// it. With --kiosk it exits with status 3 when a staff member leaves.
+// it. A database that cannot be opened is explained on screen, with what
+// to do, until the window is closed. With --kiosk it exits with status 3
+// when a staff member leaves.
 package main
 
 import (
@@ -46,6 +48,10 @@ const exitLeft = 3
 // errLeft is returned by run when a staff member left the kiosk.
 var errLeft = errors.New("left by staff")
 
+// errShown is returned by run after an error at start was logged and shown
+// on screen until the window was closed.
+var errShown = errors.New("start-up error shown")
+
 func main() {
 	db := flag.String("db", "", "the kiosk's database file (default: ~/.local/share/civic-kiosk/kiosk.db)")
 	site := flag.String("site", "", "the site this kiosk stands at (default: the site setting, else the district centre)")
@@ -57,6 +63,8 @@ func main() {
 	flag.Parse()
 	if err := run(*db, *site, *language, *zone, *fullscreen, *size, *slips); errors.Is(err, errLeft) {
 		os.Exit(exitLeft)
+	} else if errors.Is(err, errShown) {
+		os.Exit(1)
 	} else if err != nil {
 		slog.Error("kiosk: " + err.Error())
 		os.Exit(1)
@@ -88,13 +96,13 @@ func run(db, site, language, zone string, fullscreen bool, size, slips string) e
 	slog.Info("kiosk starting", "db", db, "kiosk", *kioskMode, "idle", *idle)
 	st, err := sqlite.Open(db)
 	if err != nil {
-		return fmt.Errorf("cannot open the database: %w", err)
+		return cannotOpen(db, fmt.Errorf("cannot open the database: %w", err), w, h, fullscreen)
 	}
 	defer st.Close()
 
 	ctx := context.Background()
 	if empty, err := st.Empty(ctx); err != nil {
-		return fmt.Errorf("database %s: %w", st.Path(), err)
+		return cannotOpen(st.Path(), fmt.Errorf("database %s: %w", st.Path(), err), w, h, fullscreen)
 	} else if empty {
 		f, err := content.Parse(assets.DemoCentre, content.Options{Now: time.Now()})
 		if err != nil {
@@ -127,15 +135,7 @@ func run(db, site, language, zone string, fullscreen bool, size, slips string) e
 	stopCare := upkeep.Care(st, filepath.Join(filepath.Dir(st.Path()), "backups"), loc, time.Now)
 	defer stopCare()
 
-	// Sizes come from the theme alone, whatever the monitor reports.
-	if os.Getenv("FYNE_DISABLE_DPI_DETECTION") == "" {
-		os.Setenv("FYNE_DISABLE_DPI_DETECTION", "1")
-	}
-	a := app.NewWithID("org.civickiosk.kiosk")
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
-	win := a.NewWindow(lang.L("app.title"))
-	win.Resize(fyne.NewSize(w, h))
-	win.SetFullScreen(fullscreen)
+	a, win := newWindow(w, h, fullscreen)
 	hub := newHubSync(st, svc)
 	shell := ui.NewShell(win, ui.Config{Catalog: st, SiteID: here.ID, Location: loc, CheckIn: svc, SlipsDir: slips,
 		Staff: staffOptions(st), Sync: hub,
@@ -157,6 +157,35 @@ func run(db, site, language, zone string, fullscreen bool, size, slips string) e
 		return errLeft
 	}
 	return nil
+}
+
+// newWindow makes the kiosk's app and its window, w×h or filling the
+// screen.
+func newWindow(w, h float32, fullscreen bool) (fyne.App, fyne.Window) {
+	// Sizes come from the theme alone, whatever the monitor reports.
+	if os.Getenv("FYNE_DISABLE_DPI_DETECTION") == "" {
+		os.Setenv("FYNE_DISABLE_DPI_DETECTION", "1")
+	}
+	a := app.NewWithID("org.civickiosk.kiosk")
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	win := a.NewWindow(lang.L("app.title"))
+	win.Resize(fyne.NewSize(w, h))
+	win.SetFullScreen(fullscreen)
+	return a, win
+}
+
+// cannotOpen logs err, the failure to open the database at path, and shows
+// it with what to do in the kiosk's window until the window is closed, so
+// that the kiosk is not restarted over and over on a black screen.
+func cannotOpen(path string, err error, w, h float32, fullscreen bool) error {
+	if abs, aerr := filepath.Abs(path); aerr == nil {
+		path = abs
+	}
+	slog.Error("kiosk: "+err.Error(), "db", path)
+	_, win := newWindow(w, h, fullscreen || *kioskMode)
+	ui.ShowStartupError(win, err, path)
+	win.ShowAndRun()
+	return errShown
 }
 
 // closeEnded checks out, now and then every closeEvery, everyone still

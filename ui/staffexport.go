@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/export"
 	"github.com/civickiosk/kiosk/data/sqlite"
 )
@@ -80,20 +83,27 @@ func exportPeriod(p int, now time.Time) (from, to time.Time) {
 }
 
 // exportScreen saves the attendance log or the service-hours report of a
-// period, as CSV or XLSX, to a USB stick or the kiosk's exports folder, with
-// a progress bar.
+// period, of all events or one, as CSV or XLSX, to a USB stick or the
+// kiosk's exports folder, with a progress bar. Phone numbers are masked
+// unless 完整手机号 is on.
 type exportScreen struct {
 	staffPage
-	shell   *Shell
-	folders []folder
-	sel     int
-	period  int
-	content int
-	format  int
-	running bool
+	shell     *Shell
+	folders   []folder
+	sel       int
+	period    int
+	content   int
+	format    int
+	event     data.Event // the event exported; all when its ID is ""
+	fullPhone bool
+	running   bool
 
-	list *pager
-	bar  *widget.ProgressBar
+	list      *pager
+	eventName *widget.RichText
+	phoneBtn  *tapButton
+	phoneWarn *widget.RichText
+	left      *fyne.Container // holds the choice of event, 完整手机号 and the folders
+	bar       *widget.ProgressBar
 	// msg says how the export went, then the path of the file written.
 	msg    *widget.RichText
 	status *fyne.Container // holds the bar and msg
@@ -107,13 +117,26 @@ func (e *exportScreen) Build() fyne.CanvasObject {
 	s := e.shell
 	e.list = s.pager(0, lang.L("export.noFolder"))
 	e.showFolders(s.exportFolders())
-	left := container.NewBorder(text(lang.L("export.where"), styleHeading), nil, nil, nil, e.list.box)
 
 	periods := s.choice([]string{lang.L("export.thisMonth"), lang.L("export.lastMonth"), lang.L("export.lastWeek")},
 		e.period, func(i int) { e.period = i })
 	contents := s.choice([]string{lang.L("export.attendance"), lang.L("export.hours")}, e.content,
 		func(i int) { e.content = i })
 	formats := s.choice([]string{"CSV", "XLSX"}, e.format, func(i int) { e.format = i })
+	e.eventName = text("", styleItem)
+	pick := s.card(container.NewBorder(nil, nil, widget.NewIcon(theme.CalendarIcon()), nil, e.eventName), func() {
+		s.Show(newExportEventScreen(s, e.event.ID, e.pickEvent))
+	})
+	e.phoneBtn = s.button(lang.L("export.fullPhone"), nil, widget.MediumImportance, func() {
+		e.fullPhone = !e.fullPhone
+		e.showPhone()
+	})
+	e.phoneWarn = text(lang.L("export.fullPhoneWarning"), widget.RichTextStyle{ColorName: theme.ColorNameError,
+		TextStyle: fyne.TextStyle{Bold: true}})
+	e.showEvent()
+	e.showPhone()
+	e.left = container.NewBorder(container.NewVBox(pick, e.phoneBtn, e.phoneWarn, text(lang.L("export.where"), styleHeading)),
+		nil, nil, nil, e.list.box)
 	e.bar = newQuietBar()
 	e.msg = widget.NewRichText(&widget.TextSegment{Style: styleStrong}, &widget.TextSegment{Style: styleStrong})
 	e.msg.Wrapping = fyne.TextWrapBreak
@@ -122,7 +145,38 @@ func (e *exportScreen) Build() fyne.CanvasObject {
 	choices := container.NewVBox(text(lang.L("export.period"), styleStrong), periods,
 		text(lang.L("export.what"), styleStrong), container.NewGridWithColumns(2, contents, formats))
 	right := container.NewBorder(choices, e.start, nil, nil, e.status)
-	return s.staffFrame(lang.L("staff.export"), true, container.New(&splitLayout{ratio: 0.45}, left, right))
+	return s.staffFrame(lang.L("staff.export"), true, container.New(&splitLayout{ratio: 0.45}, e.left, right))
+}
+
+// pickEvent exports the event ev, or all events when its ID is "".
+func (e *exportScreen) pickEvent(ev data.Event) {
+	e.event = ev
+	e.showEvent()
+}
+
+// showEvent names the event exported on its card.
+func (e *exportScreen) showEvent() {
+	title := e.event.Title
+	if e.event.ID == "" {
+		title = lang.L("export.allEvents")
+	}
+	setText(e.eventName, lang.L("export.event", map[string]any{"Title": title}))
+}
+
+// showPhone ticks 完整手机号 when it is on, with the warning under it.
+func (e *exportScreen) showPhone() {
+	e.phoneBtn.Icon = theme.CheckButtonIcon()
+	e.phoneBtn.Importance = widget.MediumImportance
+	e.phoneWarn.Hide()
+	if e.fullPhone {
+		e.phoneBtn.Icon = theme.CheckButtonCheckedIcon()
+		e.phoneBtn.Importance = widget.WarningImportance
+		e.phoneWarn.Show()
+	}
+	e.phoneBtn.Refresh()
+	if e.left != nil {
+		e.left.Refresh()
+	}
 }
 
 // showFolders lists folders, keeping the one selected if it is still there.
@@ -185,18 +239,21 @@ func (e *exportScreen) run() {
 	if e.content == contentHours {
 		prefix = lang.L("export.fileHours")
 	}
+	if e.event.ID != "" {
+		prefix += "_" + fileNamePart(e.event.Title)
+	}
 	f := exportFormats[e.format]
 	dir := e.folders[e.sel].path
 	path := filepath.Join(dir, fmt.Sprintf("%s_%s-%s.%s", prefix, from.Format("20060102"),
 		to.AddDate(0, 0, -1).Format("20060102"), f))
-	hours := e.content == contentHours
+	what := exportWhat{hours: e.content == contentHours, eventID: e.event.ID, fullPhone: e.fullPhone}
 	e.running = true
 	e.start.Disable()
 	e.bar.SetValue(0)
 	e.bar.Show()
 	e.show(lang.L("export.running"), "", true)
 	s.background(func() {
-		n, err := s.writeExport(path, f, hours, from, to, func(done float64) {
+		n, err := s.writeExport(path, f, what, from, to, func(done float64) {
 			fyne.Do(func() {
 				e.bar.SetValue(done)
 				e.show(lang.L("export.progress", map[string]any{"P": int(done * 100)}), "", true)
@@ -223,10 +280,21 @@ func (e *exportScreen) show(msg, path string, ok bool) {
 	e.status.Refresh()
 }
 
-// writeExport writes the attendance log, or with hours the service-hours
-// report, of [from, to) to path in format f, all or nothing, calling
-// progress with the share done. It returns the rows written.
-func (s *Shell) writeExport(path string, f export.Format, hours bool, from, to time.Time, progress func(float64)) (int, error) {
+// exportWhat is what an export holds.
+type exportWhat struct {
+	// hours chooses the service-hours report over the attendance log.
+	hours bool
+	// eventID keeps one event's records; "" keeps all.
+	eventID string
+	// fullPhone writes phone numbers in full instead of masked.
+	fullPhone bool
+}
+
+// writeExport writes the attendance log, or the service-hours report, of
+// [from, to) to path in format f, all or nothing, calling progress with the
+// share done. It returns the rows written.
+func (s *Shell) writeExport(path string, f export.Format, what exportWhat, from, to time.Time, progress func(float64)) (int, error) {
+	hours := what.hours
 	st := s.staff.opts.Store
 	ctx := context.Background()
 	dir := filepath.Dir(path)
@@ -241,12 +309,13 @@ func (s *Shell) writeExport(path string, f export.Format, hours bool, from, to t
 		// check-out are counted together.
 		filter = sqlite.AttendanceFilter{SessionFromMS: from.UnixMilli(), SessionToMS: to.UnixMilli(), AcceptedOnly: true}
 	}
+	filter.EventID = what.eventID
 	total, err := st.CountAttendance(ctx, filter)
 	if err != nil {
 		return 0, err
 	}
 	share := func(n int) { progress(float64(n) / float64(max(total, 1))) }
-	opts := export.Options{Zone: s.loc, TempDir: dir}
+	opts := export.Options{Zone: s.loc, TempDir: dir, FullPhone: what.fullPhone}
 	src := st.AttendanceSource(ctx, filter)
 	var n int
 	if !hours {
@@ -275,6 +344,62 @@ func (s *Shell) writeExport(path string, f export.Format, hours bool, from, to t
 		return err
 	})
 	return n, err
+}
+
+// fileNamePart is s with the characters that file systems refuse, USB
+// sticks' FAT among them, replaced by "_".
+func fileNamePart(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || strings.ContainsRune(`/\:*?"<>|`, r) {
+			return '_'
+		}
+		return r
+	}, strings.TrimSpace(s))
+}
+
+// exportEventScreen picks the event to export, or 全部活动: a card for
+// all events, then the events newest first, a page at a time.
+type exportEventScreen struct {
+	staffPage
+	shell  *Shell
+	sel    string // the ID of the event picked now; "" for all
+	onPick func(data.Event)
+}
+
+func newExportEventScreen(s *Shell, sel string, onPick func(data.Event)) *exportEventScreen {
+	return &exportEventScreen{shell: s, sel: sel, onPick: onPick}
+}
+
+// Build lists all events and each event.
+func (p *exportEventScreen) Build() fyne.CanvasObject {
+	s := p.shell
+	title := lang.L("export.pickEvent")
+	ctx, cancel := s.query()
+	defer cancel()
+	events, err := s.staff.opts.Store.Events(ctx)
+	if err != nil {
+		return s.staffFrame(title, true, s.failed(err))
+	}
+	slices.SortStableFunc(events, func(a, b data.Event) int { return cmp.Compare(b.StartMS, a.StartMS) })
+	events = append([]data.Event{{}}, events...)
+	list := s.pager(0, "")
+	items := make([]fyne.CanvasObject, len(events))
+	for i, ev := range events {
+		line := s.eventLine(ev)
+		if ev.ID == "" {
+			line = text(lang.L("export.allEvents"), styleStrong)
+		}
+		c := s.card(line, func() {
+			p.onPick(ev)
+			s.Back()
+		})
+		if ev.ID == p.sel {
+			c.fill = theme.ColorNameSelection
+		}
+		items[i] = c
+	}
+	list.setItems(items)
+	return s.staffFrame(title, true, list.box)
 }
 
 // exportError says in plain words why an export failed.

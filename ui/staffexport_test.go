@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/civickiosk/kiosk/data"
+)
+
+// phonesIn returns whether the rows of an exported CSV hold phone in full
+// and masked.
+func phonesIn(rows [][]string, phone string) (full, masked bool) {
+	mask := data.MaskPhone(phone)
+	for _, r := range rows {
+		line := strings.Join(r, ",")
+		full = full || strings.Contains(line, phone)
+		masked = masked || strings.Contains(line, mask)
+	}
+	return full, masked
+}
+
+func TestExportFullPhonesOnlyWhenAsked(t *testing.T) {
+	k := newKiosk(t, small)
+	a := k.pass(testPhone)
+	k.at(9, 5)
+	k.scanInto(a, "hechang", data.In)
+	k.at(10, 0)
+	k.signIn()
+	k.tap("导出")
+	k.mustNotShow("导出文件将包含完整手机号")
+	path := filepath.Join(k.exports, "考勤记录_20261101-20261130.csv")
+
+	k.tapButton("开始导出")
+	k.shell.Wait()
+	if full, masked := phonesIn(readCSV(t, path), testPhone); full || !masked {
+		t.Errorf("by default: full phone %v, masked phone %v; want masked only", full, masked)
+	}
+
+	k.tapButton("完整手机号")
+	k.mustShow("导出文件将包含完整手机号，请妥善保管")
+	k.mustFit("export with full phones")
+	k.tapButton("开始导出")
+	k.shell.Wait()
+	if full, _ := phonesIn(readCSV(t, path), testPhone); !full {
+		t.Error("完整手机号 on did not export the full phone number")
+	}
+
+	k.tapButton("完整手机号")
+	k.mustNotShow("导出文件将包含完整手机号")
+	k.tapButton("服务时长")
+	k.tapButton("开始导出")
+	k.shell.Wait()
+	hours := filepath.Join(k.exports, "服务时长_20261101-20261130.csv")
+	if full, masked := phonesIn(readCSV(t, hours), testPhone); full || !masked {
+		t.Errorf("hours with 完整手机号 off: full phone %v, masked phone %v", full, masked)
+	}
+}
+
+func TestExportOneEvent(t *testing.T) {
+	for _, size := range []fyne.Size{small, large} {
+		k := newKiosk(t, size)
+		a, b := k.pass(testPhone), k.pass("13900139000")
+		k.at(9, 5)
+		k.scanInto(a, "hechang", data.In)
+		k.scanInto(b, "hechang", data.In)
+		k.at(10, 0)
+		k.scanInto(a, "kaifangri", data.In)
+		k.signIn()
+		k.tap("导出")
+		k.mustShow("活动：全部活动")
+		k.tap("活动：全部活动")
+		k.mustShow("选择活动", "全部活动")
+		k.mustFit("pick the event to export")
+		k.tapOnPage("文明实践开放日")
+		if _, ok := k.screen().(*exportScreen); !ok {
+			t.Fatalf("picking an event shows %T, not the export screen", k.screen())
+		}
+		k.mustShow("活动：文明实践开放日")
+		k.mustFit("export of one event")
+		k.tapButton("开始导出")
+		k.shell.Wait()
+		path := filepath.Join(k.exports, "考勤记录_文明实践开放日_20261101-20261130.csv")
+		k.mustShow("已导出 1 行", path)
+		rows := readCSV(t, path)
+		if len(rows) != 1+1 {
+			t.Fatalf("%s has %d rows, want a header and 1 record", path, len(rows))
+		}
+		if col := slices.Index(rows[0], "活动"); col < 0 || rows[1][col] != "文明实践开放日" {
+			t.Errorf("the record of one event is %q under %q", rows[1], rows[0])
+		}
+
+		k.tap("活动：文明实践开放日")
+		k.tapOnPage("全部活动")
+		k.mustShow("活动：全部活动")
+		k.tapButton("开始导出")
+		k.shell.Wait()
+		k.mustShow("已导出 3 行")
+	}
+}

@@ -9,7 +9,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"sync"
+	"strconv"
 	"time"
 
 	"github.com/civickiosk/kiosk/data"
@@ -37,9 +37,6 @@ type Service struct {
 	rules    data.Rules
 	zone     *time.Location
 	now      func() time.Time
-
-	mu            sync.Mutex
-	closedThrough int64 // UTC ms of CloseEnded's last complete run; 0 = never
 }
 
 // New prepares the check-in path: it loads this kiosk's device id and signing
@@ -386,10 +383,12 @@ var ErrBadPhone = errors.New("not a mainland China mobile number")
 // at the session's end. It returns how many were closed.
 func (s *Service) CloseEnded(ctx context.Context) (int, error) {
 	now := s.now().UnixMilli()
-	s.mu.Lock()
-	from := s.closedThrough - closeLookbackMS
-	s.mu.Unlock()
-	open, err := s.store.OpenCheckIns(ctx, from, now)
+	v, err := s.store.Setting(ctx, SettingClosedThrough, "0")
+	if err != nil {
+		return 0, err
+	}
+	through, _ := strconv.ParseInt(v, 10, 64)
+	open, err := s.store.OpenCheckIns(ctx, through-closeLookbackMS, now)
 	if err != nil {
 		return 0, err
 	}
@@ -419,13 +418,20 @@ func (s *Service) CloseEnded(ctx context.Context) (int, error) {
 		}
 		closed++
 	}
-	s.mu.Lock()
-	s.closedThrough = max(s.closedThrough, now)
-	s.mu.Unlock()
+	if now > through {
+		if err := s.store.SetSetting(ctx, SettingClosedThrough, strconv.FormatInt(now, 10)); err != nil {
+			return closed, err
+		}
+	}
 	return closed, nil
 }
 
+// SettingClosedThrough is the setting holding when CloseEnded last ran to
+// the end (UTC ms), kept across restarts so each run reads only recent
+// check-ins.
+const SettingClosedThrough = "autoclose.through_ms"
+
 // closeLookbackMS is how far before its previous run CloseEnded looks for
-// check-ins still open: longer than any session, so none is missed; the
-// first run of a Service looks through the whole history.
+// check-ins still open: longer than any session, so none is missed; a
+// kiosk's very first run looks through the whole history.
 const closeLookbackMS = 7 * 24 * 3600 * 1000

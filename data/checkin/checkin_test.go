@@ -3,6 +3,7 @@ package checkin
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -324,7 +325,7 @@ func TestReissueRefusesADeletedVisitor(t *testing.T) {
 	}
 }
 
-func TestCloseEndedFirstRunReadsTheWholeHistory(t *testing.T) {
+func TestCloseEndedFirstRunOnADatabaseReadsTheWholeHistory(t *testing.T) {
 	s, st, c := setup(t, event("taiji", "centre", "09:00", "10:30"))
 	code := register(t, s, "13800138000").Code
 	scan(t, s, code, "")
@@ -335,5 +336,31 @@ func TestCloseEndedFirstRunReadsTheWholeHistory(t *testing.T) {
 	}
 	if n, err := s2.CloseEnded(ctx); err != nil || n != 1 {
 		t.Fatalf("first run after a month: closed %d, %v; want the month-old check-in closed", n, err)
+	}
+}
+
+func TestCloseEndedKeepsItsProgressAcrossRestarts(t *testing.T) {
+	s, st, c := setup(t, event("taiji", "centre", "09:00", "10:30"))
+	c.t = at("12:00")
+	if _, err := s.CloseEnded(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := st.Setting(ctx, SettingClosedThrough, ""); v != fmt.Sprint(ms("12:00")) {
+		t.Fatalf("progress stored as %q, want %d", v, ms("12:00"))
+	}
+	// A check-in recorded (back-filled) with a wall time far before that
+	// progress is beyond the look-back of a restarted kiosk's runs.
+	old := s.record(data.MethodStaff)
+	old.VisitorID, old.EventID, old.SessionStartMS = "someone", "taiji", ms("09:00")-30*24*3600*1000
+	old.Direction, old.Outcome, old.WallMS = data.In, data.Accepted, old.SessionStartMS
+	if err := st.AppendCheckIn(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	s2, err := New(ctx, st, Options{SiteID: "centre", Now: c.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s2.CloseEnded(ctx); err != nil || n != 0 {
+		t.Fatalf("a restarted kiosk's run closed %d, %v: it read the whole history again", n, err)
 	}
 }

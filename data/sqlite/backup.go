@@ -65,7 +65,6 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 	return os.Rename(tmp, dest)
 }
 
-
 // DailyBackup makes today's backup in dir (NAME-YYYY-MM-DD.db for the
 // database NAME.db, the day in loc) unless it exists, and deletes all but the
 // newest keep backups of this database. Two databases backed up into one

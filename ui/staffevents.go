@@ -103,7 +103,7 @@ func (e *eventAdmin) showList() {
 	for i, ev := range e.events {
 		sessions[i] = data.Session{Event: ev, StartMS: ev.StartMS, EndMS: ev.EndMS}
 	}
-	e.list.setItems(s.sessionCards(sessions, e.sel, func(i int) fyne.CanvasObject {
+	e.list.setItems(s.choiceCards(len(sessions), e.sel, func(i int) fyne.CanvasObject {
 		return s.eventLine(e.events[i])
 	}, func(i int) {
 		e.sel = i

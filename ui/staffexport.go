@@ -189,9 +189,8 @@ func (e *exportScreen) showFolders(folders []folder) {
 		}
 	}
 	e.folders, e.sel = folders, sel
-	cards := make([]*card, len(folders))
-	items := make([]fyne.CanvasObject, len(folders))
-	for i, f := range folders {
+	e.list.setItems(s.choiceCards(len(folders), sel, func(i int) fyne.CanvasObject {
+		f := folders[i]
 		name := lang.L("export.local")
 		if f.usb {
 			name = lang.L("export.usb", map[string]any{"Name": filepath.Base(f.path)})
@@ -199,22 +198,8 @@ func (e *exportScreen) showFolders(folders []folder) {
 		words := widget.NewRichText(&widget.TextSegment{Text: name, Style: styleItem},
 			&widget.TextSegment{Text: f.path, Style: widget.RichTextStyle{ColorName: colorNameTextSoft, SizeName: theme.SizeNameCaptionText}})
 		words.Wrapping = fyne.TextWrapBreak
-		cards[i] = s.card(words, func() {
-			e.sel = i
-			for j, c := range cards {
-				c.fill = colorNameCard
-				if j == i {
-					c.fill = theme.ColorNameSelection
-				}
-				c.Refresh()
-			}
-		})
-		if i == sel {
-			cards[i].fill = theme.ColorNameSelection
-		}
-		items[i] = cards[i]
-	}
-	e.list.setItems(items)
+		return words
+	}, func(i int) { e.sel = i }))
 }
 
 // Tick lists the folders again when a USB stick comes or goes.

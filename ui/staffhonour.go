@@ -90,9 +90,8 @@ func (h *honourAdmin) reload(msg string) {
 // showList fills the list and shows the selected entry.
 func (h *honourAdmin) showList() {
 	s := h.shell
-	cards := make([]*card, len(h.entries))
-	items := make([]fyne.CanvasObject, len(h.entries))
-	for i, e := range h.entries {
+	h.list.setItems(s.choiceCards(len(h.entries), h.sel, func(i int) fyne.CanvasObject {
+		e := h.entries[i]
 		segs := []widget.RichTextSegment{
 			&widget.TextSegment{Text: e.Name + "  ", Style: inline(styleItem)},
 			&widget.TextSegment{Text: joinNonEmpty(" · ", e.Title, e.Community), Style: styleSoft},
@@ -103,24 +102,12 @@ func (h *honourAdmin) showList() {
 		}
 		words := widget.NewRichText(segs...)
 		words.Wrapping = fyne.TextWrapWord
-		cards[i] = s.card(words, func() {
-			for j, c := range cards {
-				c.fill = colorNameCard
-				if j == i {
-					c.fill = theme.ColorNameSelection
-				}
-				c.Refresh()
-			}
-			h.sel = i
-			setText(h.msg, "")
-			h.showSelected()
-		})
-		if i == h.sel {
-			cards[i].fill = theme.ColorNameSelection
-		}
-		items[i] = cards[i]
-	}
-	h.list.setItems(items)
+		return words
+	}, func(i int) {
+		h.sel = i
+		setText(h.msg, "")
+		h.showSelected()
+	}))
 	h.showSelected()
 }
 

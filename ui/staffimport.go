@@ -49,28 +49,12 @@ func (s *Shell) usbFiles(exts ...string) []string {
 // one at sel is highlighted; tapping another highlights it and calls
 // onSelect with its index.
 func (s *Shell) fileCards(files []string, sel int, onSelect func(i int)) []fyne.CanvasObject {
-	cards := make([]*card, len(files))
-	items := make([]fyne.CanvasObject, len(files))
-	for i, path := range files {
-		words := widget.NewRichText(&widget.TextSegment{Text: filepath.Base(path), Style: styleItem},
-			&widget.TextSegment{Text: filepath.Dir(path), Style: widget.RichTextStyle{ColorName: colorNameTextSoft, SizeName: theme.SizeNameCaptionText}})
+	return s.choiceCards(len(files), sel, func(i int) fyne.CanvasObject {
+		words := widget.NewRichText(&widget.TextSegment{Text: filepath.Base(files[i]), Style: styleItem},
+			&widget.TextSegment{Text: filepath.Dir(files[i]), Style: widget.RichTextStyle{ColorName: colorNameTextSoft, SizeName: theme.SizeNameCaptionText}})
 		words.Wrapping = fyne.TextWrapBreak
-		cards[i] = s.card(words, func() {
-			for j, c := range cards {
-				c.fill = colorNameCard
-				if j == i {
-					c.fill = theme.ColorNameSelection
-				}
-				c.Refresh()
-			}
-			onSelect(i)
-		})
-		if i == sel {
-			cards[i].fill = theme.ColorNameSelection
-		}
-		items[i] = cards[i]
-	}
-	return items
+		return words
+	}, onSelect)
 }
 
 // importScreen is 从U盘导入内容: the content files (.yaml) on the USB

@@ -46,7 +46,7 @@ func (m *manualScreen) Build() fyne.CanvasObject {
 		return s.staffFrame(title, true, s.failed(err))
 	}
 	list := s.pager(0, lang.L("staff.noSessions"))
-	list.setItems(s.sessionCards(m.sessions, m.sel, func(i int) fyne.CanvasObject {
+	list.setItems(s.choiceCards(len(m.sessions), m.sel, func(i int) fyne.CanvasObject {
 		return s.sessionLine(m.sessions[i], m.sessions[i].Event.Place)
 	}, func(i int) { m.sel = i }))
 	left := container.NewBorder(container.NewVBox(s.visitorLine(m.visitor), text(lang.L("manual.session"), styleHeading)),

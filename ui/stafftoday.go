@@ -61,14 +61,14 @@ func (s *Shell) sessionLine(ses data.Session, note string) fyne.CanvasObject {
 	return t
 }
 
-// sessionCards makes a card per session showing line(i), of which the one
-// at sel is highlighted; tapping another highlights it and calls onSelect
-// with its index.
-func (s *Shell) sessionCards(sessions []data.Session, sel int, line func(i int) fyne.CanvasObject, onSelect func(i int)) []fyne.CanvasObject {
-	cards := make([]*card, len(sessions))
-	items := make([]fyne.CanvasObject, len(sessions))
-	for i := range sessions {
-		cards[i] = s.card(line(i), func() {
+// choiceCards makes n cards showing body(i), of which the one at sel is
+// highlighted; tapping another highlights it and calls onSelect with its
+// index.
+func (s *Shell) choiceCards(n, sel int, body func(i int) fyne.CanvasObject, onSelect func(i int)) []fyne.CanvasObject {
+	cards := make([]*card, n)
+	items := make([]fyne.CanvasObject, n)
+	for i := range n {
+		cards[i] = s.card(body(i), func() {
 			for j, c := range cards {
 				c.fill = colorNameCard
 				if j == i {
@@ -154,7 +154,7 @@ func (t *todayScreen) show() {
 	s := t.shell
 	page, rosterPage := t.list.page, t.roster.page
 	defer func() { t.list.turn(page); t.roster.turn(rosterPage) }()
-	t.list.setItems(s.sessionCards(t.sessions, t.sel, func(i int) fyne.CanvasObject {
+	t.list.setItems(s.choiceCards(len(t.sessions), t.sel, func(i int) fyne.CanvasObject {
 		return s.sessionLine(t.sessions[i],
 			lang.L("today.cardCounts", map[string]any{"In": t.rosters[i].CheckedIn, "Inside": t.rosters[i].Inside}))
 	}, func(i int) {

@@ -150,6 +150,14 @@ type Team struct {
 	Members     int
 }
 
+// TeamMember records that a visitor belongs to a volunteer team. A visitor
+// may belong to several teams.
+type TeamMember struct {
+	TeamID    string
+	VisitorID string
+	AddedMS   int64 // when the membership was first recorded, UTC ms
+}
+
 // Centre describes the centre as a whole for the "about" screen.
 type Centre struct {
 	Name     string

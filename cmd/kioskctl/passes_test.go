@@ -60,7 +60,7 @@ func TestPassesSheet(t *testing.T) {
 	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", bad, "--out", outDir); code == 0 || !strings.Contains(errOut, "line 2") {
 		t.Errorf("a bad phone: exit %d, %q", code, errOut)
 	}
-	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "nobody", "--csv", csvPath, "--out", outDir); code == 0 || !strings.Contains(errOut, "no team") {
+	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "nobody", "--csv", csvPath, "--out", outDir); code == 0 || !strings.Contains(errOut, `team "nobody": not found`) {
 		t.Errorf("an unknown team: exit %d, %q", code, errOut)
 	}
 }

@@ -55,15 +55,30 @@ func (s Sheet) px(mm float64) int { return int(mm / 25.4 * s.DPI) }
 // phone and team at the right, wrapped to fit. It returns an error for a
 // sheet without cards per page or a code too long for a QR code.
 func (s Sheet) Render(cards []Card) ([][]byte, error) {
-	if s.Cols < 1 || s.Rows < 1 || s.DPI <= 0 {
-		return nil, errors.New("pass: a sheet needs at least one card per page")
-	}
-	faces, err := newSheetFaces(s.DPI)
+	var pages [][]byte
+	err := s.RenderEach(cards, func(_ int, page []byte) error {
+		pages = append(pages, page)
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
+	return pages, nil
+}
+
+// RenderEach draws the pages as Render does and calls fn with each page's
+// index (from 0) and PNG as soon as it is drawn, so that a caller can show
+// progress. It stops at the first error, from drawing or from fn, and
+// returns it.
+func (s Sheet) RenderEach(cards []Card, fn func(i int, page []byte) error) error {
+	if s.Cols < 1 || s.Rows < 1 || s.DPI <= 0 {
+		return errors.New("pass: a sheet needs at least one card per page")
+	}
+	faces, err := newSheetFaces(s.DPI)
+	if err != nil {
+		return err
+	}
 	defer faces.close()
-	var pages [][]byte
 	for first := 0; first < len(cards); first += s.PerPage() {
 		page := image.NewGray(image.Rect(0, 0, s.px(s.WidthMM), s.px(s.HeightMM)))
 		draw.Draw(page, page.Bounds(), image.White, image.Point{}, draw.Src)
@@ -73,16 +88,18 @@ func (s Sheet) Render(cards []Card) ([][]byte, error) {
 		for i, c := range cards[first:min(len(cards), first+s.PerPage())] {
 			x, y := margin+i%s.Cols*cw, margin+i/s.Cols*ch
 			if err := faces.drawCard(page, image.Rect(x, y, x+cw, y+ch), c); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		var buf bytes.Buffer
 		if err := png.Encode(&buf, page); err != nil {
-			return nil, err
+			return err
 		}
-		pages = append(pages, buf.Bytes())
+		if err := fn(first/s.PerPage(), buf.Bytes()); err != nil {
+			return err
+		}
 	}
-	return pages, nil
+	return nil
 }
 
 // sheetFaces are the type faces of a card: name, phone and team.

@@ -1,0 +1,245 @@
+package checkin
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/export"
+	"github.com/civickiosk/kiosk/data/pass"
+)
+
+// Member is one person of a volunteer team's member list.
+type Member struct {
+	Phone string // 11 digits (data.NormalisePhone)
+	Name  string // may be ""
+	Line  int    // the line of the list it was read from, from 1; 0 when not read from a file
+}
+
+// MaxMemberFile is the largest member list ReadMembers reads, in bytes.
+const MaxMemberFile = 1 << 20
+
+// Errors of a member list, wrapped in a LineError or returned as they are.
+var (
+	ErrNoMembers      = errors.New("the member list names nobody")
+	ErrMemberFileSize = fmt.Errorf("the member list is larger than %d bytes", MaxMemberFile)
+	ErrRepeatedPhone  = errors.New("the phone number is listed twice")
+	ErrBadCSV         = errors.New("not readable as CSV")
+)
+
+// LineError is a problem on one line of a member list.
+type LineError struct {
+	Line  int    // from 1
+	Value string // the phone cell as written
+	// Err is ErrBadPhone, ErrRepeatedPhone or ErrBadCSV.
+	Err error
+	// First is, for ErrRepeatedPhone, the line the number was first listed on.
+	First int
+}
+
+func (e LineError) Error() string {
+	msg := fmt.Sprintf("line %d: %q: %v", e.Line, e.Value, e.Err)
+	if e.First > 0 {
+		msg += fmt.Sprintf(" (first on line %d)", e.First)
+	}
+	return msg
+}
+
+func (e LineError) Unwrap() error { return e.Err }
+
+// MemberErrors are all the problems of a member list, in line order.
+type MemberErrors []LineError
+
+func (es MemberErrors) Error() string {
+	msgs := make([]string, len(es))
+	for i, e := range es {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// ReadMembers reads a volunteer team's member list: CSV (RFC 4180, as Excel
+// and WPS save it) with a phone number in the first column and the name in
+// the second; further columns are ignored. The file may be UTF-8, with or
+// without a BOM, or GB18030 (Chinese Excel's "CSV" without UTF-8); it is
+// taken for GB18030 when it is not valid UTF-8. A first row whose phone cell
+// is not a phone number is a header and skipped; blank rows are skipped.
+// Phones may be in any common mainland format (data.NormalisePhone).
+//
+// Every bad line is reported: the error is MemberErrors (a cell that is not a
+// phone number, a number listed twice, or a line that is not CSV), and no
+// member is returned then. A list naming nobody gives ErrNoMembers, one
+// longer than MaxMemberFile ErrMemberFileSize.
+func ReadMembers(r io.Reader) ([]Member, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxMemberFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxMemberFile {
+		return nil, ErrMemberFileSize
+	}
+	b = bytes.TrimPrefix(b, []byte("\ufeff"))
+	if !utf8.Valid(b) {
+		if b, err = simplifiedchinese.GB18030.NewDecoder().Bytes(b); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrBadCSV, err)
+		}
+	}
+	cr := csv.NewReader(bytes.NewReader(b))
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	var (
+		out    []Member
+		bad    MemberErrors
+		first  = map[string]int{} // phone → line
+		header = true             // no row read yet but blank ones
+	)
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			bad = append(bad, LineError{Line: pe.Line, Err: ErrBadCSV})
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		line, _ := cr.FieldPos(0)
+		cell := strings.TrimSpace(rec[0])
+		if len(rec) == 1 && cell == "" {
+			continue
+		}
+		phone, ok := data.NormalisePhone(cell)
+		wasHeader := header
+		header = false
+		switch {
+		case !ok && wasHeader:
+			continue
+		case !ok:
+			bad = append(bad, LineError{Line: line, Value: cell, Err: ErrBadPhone})
+			continue
+		case first[phone] > 0:
+			bad = append(bad, LineError{Line: line, Value: cell, Err: ErrRepeatedPhone, First: first[phone]})
+			continue
+		}
+		first[phone] = line
+		m := Member{Phone: phone, Line: line}
+		if len(rec) > 1 {
+			m.Name = strings.TrimSpace(rec[1])
+		}
+		out = append(out, m)
+	}
+	if len(bad) > 0 {
+		return nil, bad
+	}
+	if len(out) == 0 {
+		return nil, ErrNoMembers
+	}
+	return out, nil
+}
+
+// TeamSheet is a volunteer team's sheet of named pass cards, made by
+// TeamPasses.
+type TeamSheet struct {
+	Team  data.Team
+	Cards []pass.Card // one per member, in the list's order
+	// NewVisitors counts members registered for the first time, NewPasses
+	// the passes issued (to them, and to members who had none of this
+	// kiosk's).
+	NewVisitors, NewPasses int
+	// Pages are the A4 pages (pass.A4) as PNG.
+	Pages [][]byte
+}
+
+// TeamPasses makes team teamID's pass sheet: it registers each member
+// (Register: found by phone, the name updated when given, a pass issued
+// when they have none), records them as the team's members
+// (sqlite.Store.AddTeamMembers), and draws their cards, with the team's
+// name, on pass.A4 pages. progress, when set, is called with the steps done
+// and the steps in all (a step is a member registered or a page drawn).
+//
+// An unknown team gives an error wrapping data.ErrNotFound before anyone is
+// registered. An error registering a member names the member's line and
+// masked phone; members registered before it stay registered.
+func (s *Service) TeamPasses(ctx context.Context, teamID string, members []Member, progress func(done, total int)) (TeamSheet, error) {
+	if progress == nil {
+		progress = func(int, int) {}
+	}
+	teams, err := s.store.Teams(ctx)
+	if err != nil {
+		return TeamSheet{}, err
+	}
+	sheet := TeamSheet{Cards: make([]pass.Card, len(members))}
+	for _, t := range teams {
+		if t.ID == teamID {
+			sheet.Team = t
+		}
+	}
+	if sheet.Team.ID == "" {
+		return TeamSheet{}, fmt.Errorf("team %q: %w", teamID, data.ErrNotFound)
+	}
+	total := len(members) + pass.A4.Pages(len(members))
+	ids := make([]string, len(members))
+	for i, m := range members {
+		reg, err := s.Register(ctx, m.Phone, "", m.Name)
+		if err != nil {
+			where := data.MaskPhone(m.Phone)
+			if m.Line > 0 {
+				where = "line " + strconv.Itoa(m.Line) + ", " + where
+			}
+			return TeamSheet{}, fmt.Errorf("member %s: %w", where, err)
+		}
+		if reg.Created {
+			sheet.NewVisitors++
+		}
+		if reg.Issued {
+			sheet.NewPasses++
+		}
+		ids[i] = reg.Visitor.ID
+		sheet.Cards[i] = pass.Card{Code: reg.Code, Name: reg.Visitor.Name, Phone: data.MaskPhone(reg.Visitor.Phone), Team: sheet.Team.Name}
+		progress(i+1, total)
+	}
+	if _, err := s.store.AddTeamMembers(ctx, teamID, ids, s.now().UnixMilli()); err != nil {
+		return TeamSheet{}, err
+	}
+	err = pass.A4.RenderEach(sheet.Cards, func(i int, page []byte) error {
+		sheet.Pages = append(sheet.Pages, page)
+		progress(len(members)+i+1, total)
+		return nil
+	})
+	if err != nil {
+		return TeamSheet{}, err
+	}
+	return sheet, nil
+}
+
+// Write writes the sheet's pages to dir as passes-TEAMID-01.png,
+// passes-TEAMID-02.png, …, each whole or not at all (export.WriteFile:
+// readable by the owner only, as the cards carry names), and returns their
+// paths. A file of that name is replaced.
+func (t TeamSheet) Write(dir string) ([]string, error) {
+	paths := make([]string, len(t.Pages))
+	for i, p := range t.Pages {
+		paths[i] = filepath.Join(dir, fmt.Sprintf("passes-%s-%02d.png", t.Team.ID, i+1))
+		err := export.WriteFile(paths[i], func(w io.Writer) error {
+			_, err := w.Write(p)
+			return err
+		})
+		if err != nil {
+			return paths[:i], err
+		}
+	}
+	return paths, nil
+}

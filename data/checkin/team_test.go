@@ -1,0 +1,129 @@
+package checkin
+
+import (
+	"bytes"
+	"errors"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/content"
+)
+
+func TestReadMembers(t *testing.T) {
+	utf := "\ufeff手机号,姓名\r\n138 0013 8000,张三\r\n\r\n+86 139-0013-9000, 李四 ,备注\r\n\"13700137000\",\"王, 五\"\r\n"
+	gb, err := simplifiedchinese.GB18030.NewEncoder().String(strings.TrimPrefix(utf, "\ufeff"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Member{{"13800138000", "张三", 2}, {"13900139000", "李四", 4}, {"13700137000", "王, 五", 5}}
+	for name, src := range map[string]string{"UTF-8 with a BOM": utf, "GB18030": gb, "no header": "13800138000,张三\n"} {
+		got, err := ReadMembers(strings.NewReader(src))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		w := want
+		if name == "no header" {
+			w = []Member{{"13800138000", "张三", 1}}
+		}
+		if len(got) != len(w) {
+			t.Fatalf("%s: %+v, want %+v", name, got, w)
+		}
+		for i := range w {
+			if got[i] != w[i] {
+				t.Errorf("%s: member %d is %+v, want %+v", name, i, got[i], w[i])
+			}
+		}
+	}
+
+	_, err = ReadMembers(strings.NewReader("手机号,姓名\n13800138000,张三\n12345,李四\n13800138000,王五\n\"1390013,赵六\n"))
+	var bad MemberErrors
+	if !errors.As(err, &bad) || len(bad) != 3 {
+		t.Fatalf("bad lines: %v", err)
+	}
+	if bad[0].Line != 3 || bad[0].Value != "12345" || !errors.Is(bad[0], ErrBadPhone) {
+		t.Errorf("a bad phone: %+v", bad[0])
+	}
+	if bad[1].Line != 4 || bad[1].First != 2 || !errors.Is(bad[1], ErrRepeatedPhone) {
+		t.Errorf("a repeated phone: %+v", bad[1])
+	}
+	if bad[2].Line != 5 || !errors.Is(bad[2], ErrBadCSV) {
+		t.Errorf("a broken quote: %+v", bad[2])
+	}
+	if !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("the error does not name the line: %v", err)
+	}
+	if _, err := ReadMembers(strings.NewReader("手机号,姓名\r\n\r\n")); !errors.Is(err, ErrNoMembers) {
+		t.Errorf("a header alone: %v", err)
+	}
+	if _, err := ReadMembers(bytes.NewReader(make([]byte, MaxMemberFile+1))); !errors.Is(err, ErrMemberFileSize) {
+		t.Errorf("a file too large: %v", err)
+	}
+}
+
+func TestTeamPasses(t *testing.T) {
+	s, st, _ := setup(t)
+	if err := st.LoadContent(ctx, &content.File{Teams: []data.Team{{ID: "jingsao", SiteID: "centre", Name: "警嫂志愿服务队", Kind: data.TeamSocial}}}); err != nil {
+		t.Fatal(err)
+	}
+	known := register(t, s, "13900000001")
+	members := make([]Member, 9)
+	for i := range members {
+		members[i] = Member{Phone: "1390000000" + string(rune('1'+i)), Name: "队员" + string(rune('甲'+i)), Line: i + 2}
+	}
+	var steps []int
+	sheet, err := s.TeamPasses(ctx, "jingsao", members, func(done, total int) {
+		if total != 9+2 {
+			t.Errorf("progress total %d, want 9 members and 2 pages", total)
+		}
+		steps = append(steps, done)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) != 11 || steps[10] != 11 {
+		t.Errorf("progress steps %v", steps)
+	}
+	if len(sheet.Cards) != 9 || sheet.NewVisitors != 8 || sheet.NewPasses != 8 || len(sheet.Pages) != 2 {
+		t.Fatalf("sheet: %d cards, %d new visitors, %d new passes, %d pages", len(sheet.Cards), sheet.NewVisitors, sheet.NewPasses, len(sheet.Pages))
+	}
+	if c := sheet.Cards[0]; c.Code != known.Code || c.Name != "队员甲" || c.Phone != "139****0001" || c.Team != "警嫂志愿服务队" {
+		t.Errorf("the known visitor's card %+v (their pass %q)", c, known.Code)
+	}
+	got, err := st.TeamMembers(ctx)
+	if err != nil || len(got) != 9 {
+		t.Fatalf("members recorded: %d, %v", len(got), err)
+	}
+
+	dir := t.TempDir()
+	paths, err := sheet.Write(dir)
+	if err != nil || len(paths) != 2 || filepath.Base(paths[1]) != "passes-jingsao-02.png" {
+		t.Fatalf("written %q, %v", paths, err)
+	}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+
+	// Again: nobody new, no membership twice.
+	again, err := s.TeamPasses(ctx, "jingsao", members[:3], nil)
+	if err != nil || again.NewVisitors != 0 || again.NewPasses != 0 || again.Cards[1].Code != sheet.Cards[1].Code {
+		t.Errorf("the same members again: %+v, %v", again, err)
+	}
+	if got, _ := st.TeamMembers(ctx); len(got) != 9 {
+		t.Errorf("%d memberships after the same members again, want 9", len(got))
+	}
+	if _, err := s.TeamPasses(ctx, "nobody", members, nil); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("an unknown team: %v", err)
+	}
+}

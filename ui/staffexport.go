@@ -291,7 +291,8 @@ func (s *Shell) writeExport(path string, f export.Format, what exportWhat, from,
 	filter := sqlite.AttendanceFilter{FromMS: from.UnixMilli(), ToMS: to.UnixMilli()}
 	if hours {
 		// Sessions that start in the period, so that a check-in and its
-		// check-out are counted together.
+		// check-out are counted together; accepted records only, as
+		// Store.Hours reads.
 		filter = sqlite.AttendanceFilter{SessionFromMS: from.UnixMilli(), SessionToMS: to.UnixMilli(), AcceptedOnly: true}
 	}
 	filter.EventID = what.eventID
@@ -301,25 +302,16 @@ func (s *Shell) writeExport(path string, f export.Format, what exportWhat, from,
 	}
 	share := func(n int) { progress(float64(n) / float64(max(total, 1))) }
 	opts := export.Options{Zone: s.loc, TempDir: dir, FullPhone: what.fullPhone}
-	src := st.AttendanceSource(ctx, filter)
 	var n int
 	if !hours {
 		opts.Progress = share
 		err = export.WriteFile(path, func(w io.Writer) error {
-			n, err = export.WriteAttendance(w, f, src, opts)
+			n, err = export.WriteAttendance(w, f, st.AttendanceSource(ctx, filter), opts)
 			return err
 		})
 		return n, err
 	}
-	read := 0
-	rep, err := export.ComputeHours(func(fn func(sqlite.AttendanceRow) error) error {
-		return src(func(r sqlite.AttendanceRow) error {
-			if read++; read%1000 == 0 {
-				share(read)
-			}
-			return fn(r)
-		})
-	})
+	rep, err := st.Hours(ctx, filter, share)
 	if err != nil {
 		return 0, err
 	}

@@ -1,14 +1,18 @@
 package ui
 
 import (
+	"context"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/export"
 )
 
 // phonesIn returns whether the rows of an exported CSV hold phone in full
@@ -99,5 +103,40 @@ func TestExportOneEvent(t *testing.T) {
 		k.tapButton("开始导出")
 		k.shell.Wait()
 		k.mustShow("已导出 3 行")
+	}
+}
+
+func TestExportHoursXLSXHasTeams(t *testing.T) {
+	k := newKiosk(t, small)
+	a := k.pass(testPhone)
+	k.at(9, 5)
+	k.scanInto(a, "hechang", data.In)
+	k.at(9, 50)
+	k.scanInto(a, "hechang", data.Out)
+	v, err := k.store.VisitorByPhone(context.Background(), testPhone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.store.AddTeamMembers(context.Background(), "jingsao", []string{v.ID}, k.now.UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	k.at(10, 0)
+	k.signIn()
+	k.tap("导出")
+	k.tapButton("服务时长")
+	k.tapButton("XLSX")
+	k.tapButton("开始导出")
+	k.shell.Wait()
+	path := filepath.Join(k.exports, "服务时长_20261101-20261130.xlsx")
+	k.mustShow(path)
+	wb, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	rows, _ := wb.GetRows(export.TeamSheet)
+	want := [][]string{export.TeamHeaders(), {"警嫂志愿服务队", data.TeamSocial, "1", "1", "1", "0.75", "0", "0", "0", "jingsao"}}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("%s:\n got %q\nwant %q", export.TeamSheet, rows, want)
 	}
 }

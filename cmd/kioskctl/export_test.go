@@ -147,7 +147,7 @@ func TestExportRefusesBadArguments(t *testing.T) {
 		{"export", "--db", db, "--out", out, "--from", "2026/11/30"},
 		{"export", "--db", db, "--out", out, "--from", "2026-12-01", "--to", "2026-11-30"},
 		{"export", "--db", db, "--out", filepath.Join(dir, "missing", "a.csv")},
-		{"hours", "--db", db, "--out", out, "--by", "team"},
+		{"hours", "--db", db, "--out", out, "--by", "site"},
 		{"export", "--db", db, "--out", out, "stray"},
 	} {
 		kioskctl(t, 1, args...)
@@ -213,6 +213,45 @@ func TestHoursCommand(t *testing.T) {
 	groups, _ := wb.GetRows(export.CommunitySheet)
 	if len(people) != 3 || len(groups) != 2 || groups[1][0] != "@清河社区" || groups[1][3] != "1.17" {
 		t.Errorf("XLSX for qinghe: %q / %q", people, groups)
+	}
+}
+
+func TestHoursPerTeamCommand(t *testing.T) {
+	db, f := exportFixture(t)
+	dir := t.TempDir()
+	teams := filepath.Join(dir, "teams.yaml")
+	os.WriteFile(teams, []byte("teams:\n  - {id: lf, site: centre, name: 雷锋团, kind: 社会}\n"), 0o644)
+	kioskctl(t, 0, "import", "--db", db, teams)
+	// B, E and F join the team with its pass sheet (no names: theirs stay).
+	var list strings.Builder
+	list.WriteString("手机号\n")
+	for _, k := range []string{"B", "E", "F"} {
+		list.WriteString(f.Reg[k].Visitor.Phone + "\n")
+	}
+	members := filepath.Join(dir, "team.csv")
+	os.WriteFile(members, []byte(list.String()), 0o644)
+	kioskctl(t, 0, "passes", "--db", db, "--team", "lf", "--csv", members, "--out", filepath.Join(dir, "passes"))
+
+	out := filepath.Join(dir, "团队.csv")
+	msg := kioskctl(t, 0, "hours", "--db", db, "--out", out, "--by", "team", "--from", "2026-11-30", "--to", "2026-11-30")
+	if !strings.Contains(msg, "1 team(s)") {
+		t.Errorf("output: %s", msg)
+	}
+	// B and F were checked out automatically (1.00 and 0.75 hours), E
+	// back-filled in and out (0.83).
+	want := [][]string{export.TeamHeaders(), {"雷锋团", "社会", "3", "3", "3", "2.58", "0", "2", "2", "lf"}}
+	if recs := csvRecords(t, out); !reflect.DeepEqual(recs, want) {
+		t.Errorf("per team:\n got %q\nwant %q", recs, want)
+	}
+	xl := filepath.Join(dir, "时长.xlsx")
+	kioskctl(t, 0, "hours", "--db", db, "--out", xl)
+	wb, err := excelize.OpenFile(xl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wb.Close()
+	if rows, _ := wb.GetRows(export.TeamSheet); !reflect.DeepEqual(rows, want) {
+		t.Errorf("%s:\n got %q\nwant %q", export.TeamSheet, rows, want)
 	}
 }
 

@@ -9,30 +9,30 @@ import (
 )
 
 func init() {
-	commands["hours"] = command{"export service hours per visitor and community: hours --db PATH --format csv|xlsx --out FILE " +
-		"[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--event ID] [--community ID] [--by visitor|community] [--full-phone] [--gb18030]", hours}
+	commands["hours"] = command{"export service hours per visitor, community and volunteer team: hours --db PATH --format csv|xlsx --out FILE " +
+		"[--from YYYY-MM-DD] [--to YYYY-MM-DD] [--event ID] [--community ID] [--by visitor|community|team] [--full-phone] [--gb18030]", hours}
 }
 
 func hours(ctx context.Context, args []string, out io.Writer) error {
 	ef := newExportFlags("hours", "hours")
-	by := ef.fs.String("by", "visitor", "CSV rows: one per visitor or one per community (XLSX has both sheets)")
+	by := ef.fs.String("by", "visitor", "CSV rows: one per visitor, community or team (XLSX has a sheet of each)")
 	job, err := ef.prepare(ctx, args, func() error {
-		if *by != "visitor" && *by != "community" {
-			return fmt.Errorf("--by %q: want visitor or community", *by)
+		switch export.HoursRows(*by) {
+		case export.ByVisitor, export.ByCommunity, export.ByTeam:
+			return nil
 		}
-		return nil
+		return fmt.Errorf("--by %q: want visitor, community or team", *by)
 	})
 	if err != nil {
 		return err
 	}
 	defer job.st.Close()
-	job.opts.ByCommunity = *by == "community"
+	job.opts.HoursBy = export.HoursRows(*by)
 	// The period selects sessions by their start, so that a check-in and its
 	// check-out are counted together.
 	f := job.filter
 	f.SessionFromMS, f.SessionToMS, f.FromMS, f.ToMS = f.FromMS, f.ToMS, 0, 0
-	f.AcceptedOnly = true
-	rep, err := export.ComputeHours(job.st.AttendanceSource(ctx, f))
+	rep, err := job.st.Hours(ctx, f, nil)
 	if err != nil {
 		return err
 	}
@@ -52,8 +52,8 @@ func hours(ctx context.Context, args []string, out io.Writer) error {
 	if job.closedIn > 0 {
 		fmt.Fprintf(out, "checked out %d visitor(s) of ended sessions automatically\n", job.closedIn)
 	}
-	fmt.Fprintf(out, "wrote service hours of %d visitor(s), %d community group(s), %s: %.2f hours in total, to %s\n",
-		len(rep.Visitors), len(rep.Communities), job.describe(), export.Hours(ms), *ef.out)
+	fmt.Fprintf(out, "wrote service hours of %d visitor(s), %d community group(s), %d team(s), %s: %.2f hours in total, to %s\n",
+		len(rep.Visitors), len(rep.Communities), len(rep.Teams), job.describe(), export.Hours(ms), *ef.out)
 	if unclosed > 0 {
 		fmt.Fprintf(out, "%d check-in(s) have no check-out yet (sessions still running): not counted\n", unclosed)
 	}

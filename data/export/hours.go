@@ -15,6 +15,7 @@ import (
 const (
 	HoursSheet     = "服务时长"
 	CommunitySheet = "社区汇总"
+	TeamSheet      = "团队汇总"
 )
 
 // VisitorHours is one person's service in the period of an hours report.
@@ -28,8 +29,8 @@ type VisitorHours struct {
 	Sessions    int    // sessions checked into (accepted check-in), each counted once
 	ServiceMS   int64  // total service time, ms (see ComputeHours)
 	Unclosed    int    // sessions checked into and never checked out: no time counted
-	Auto        bool   // some counted check-out was automatic (method auto)
-	Backfilled  bool   // some counted check-in or check-out was back-filled (补录)
+	Auto        int    // counted check-outs that were automatic (method auto)
+	Backfilled  int    // counted check-ins and check-outs that were back-filled (补录)
 }
 
 // CommunityHours totals the service of the visitors of one community.
@@ -41,15 +42,30 @@ type CommunityHours struct {
 	ServiceMS   int64  // total service time, ms
 }
 
+// TeamHours totals the service of the members of one volunteer team.
+type TeamHours struct {
+	TeamID     string
+	Team       string // its name
+	Kind       string // data.TeamParty, data.TeamProfessional or data.TeamSocial
+	Members    int    // members recorded (data.TeamMember)
+	Visitors   int    // members who served in the period (a session checked into)
+	Sessions   int    // person-sessions (人次)
+	ServiceMS  int64  // total service time, ms
+	Unclosed   int    // sessions never checked out
+	Auto       int    // counted check-outs that were automatic
+	Backfilled int    // counted check-ins and check-outs that were back-filled (补录)
+}
+
 // HoursReport is the service-hours report: one line per person, and totals
-// per community. Volunteer teams have no member list in the store, so the
-// community of each visitor is the only grouping above the person.
+// per community and per volunteer team.
 type HoursReport struct {
 	// Visitors by community name (no community last), then name, then
 	// subject. Names sort in pinyin order (Unicode collation for Chinese).
 	Visitors []VisitorHours
 	// Communities by name in pinyin order; no community comes last.
 	Communities []CommunityHours
+	// Teams by name in pinyin order, then id; empty until AddTeams.
+	Teams []TeamHours
 }
 
 // ComputeHours builds the hours report from the accepted records src
@@ -116,8 +132,15 @@ func ComputeHours(src Source) (HoursReport, error) {
 			}
 			sessions[k] = state{}
 			v.ServiceMS += data.ServiceMS(r.Session(), st.inMS, r.WallMS)
-			v.Auto = v.Auto || r.Method == data.MethodAuto
-			v.Backfilled = v.Backfilled || r.Backfilled || st.inFilled
+			if r.Method == data.MethodAuto {
+				v.Auto++
+			}
+			if r.Backfilled {
+				v.Backfilled++
+			}
+			if st.inFilled {
+				v.Backfilled++
+			}
 		}
 		return nil
 	})
@@ -157,6 +180,54 @@ func ComputeHours(src Source) (HoursReport, error) {
 	return rep, nil
 }
 
+// AddTeams totals the report's people per volunteer team into rep.Teams:
+// each team of teams that has a member in members, with its members' service
+// (a person in two teams counts in both). Members are matched by visitor id;
+// a member who did not serve in the report's period counts in Members only.
+// The totals are of whatever the report covers (its period, one event or
+// all), whenever the person joined the team.
+func (rep *HoursReport) AddTeams(teams []data.Team, members []data.TeamMember) {
+	byVisitor := make(map[string]*VisitorHours, len(rep.Visitors))
+	for i := range rep.Visitors {
+		if v := &rep.Visitors[i]; v.VisitorID != "" {
+			byVisitor[v.VisitorID] = v
+		}
+	}
+	totals := map[string]*TeamHours{}
+	for _, t := range teams {
+		totals[t.ID] = &TeamHours{TeamID: t.ID, Team: t.Name, Kind: t.Kind}
+	}
+	rep.Teams = nil
+	for _, m := range members {
+		g := totals[m.TeamID]
+		if g == nil {
+			continue
+		}
+		g.Members++
+		v := byVisitor[m.VisitorID]
+		if v == nil {
+			continue
+		}
+		if v.Sessions > 0 {
+			g.Visitors++
+		}
+		g.Sessions += v.Sessions
+		g.ServiceMS += v.ServiceMS
+		g.Unclosed += v.Unclosed
+		g.Auto += v.Auto
+		g.Backfilled += v.Backfilled
+	}
+	for _, g := range totals {
+		if g.Members > 0 {
+			rep.Teams = append(rep.Teams, *g)
+		}
+	}
+	pinyin := collate.New(language.Chinese).CompareString
+	slices.SortFunc(rep.Teams, func(a, b TeamHours) int {
+		return cmp.Or(pinyin(a.Team, b.Team), cmp.Compare(a.TeamID, b.TeamID))
+	})
+}
+
 // noneLast orders community ids so that "" (no community) comes after all
 // others; it is 0 when both or neither are "".
 func noneLast(a, b string) int {
@@ -191,6 +262,20 @@ var communityTable = table{sheet: CommunitySheet, cols: []column{
 	{"社区编号", kText, 20},
 }}
 
+// teamTable is the per-team sheet of the hours report.
+var teamTable = table{sheet: TeamSheet, cols: []column{
+	{"团队", kText, 20},
+	{"类型", kText, 7},
+	{"成员数", kInt, 8},
+	{"服务人数", kInt, 9},
+	{"人次", kInt, 7},
+	{"服务时长(小时)", kHours, 15},
+	{"未签退场次", kInt, 11},
+	{"自动签退次数", kInt, 13},
+	{"补录记录数", kInt, 11},
+	{"团队编号", kText, 16},
+}}
+
 // HoursHeaders returns the column headers of the per-person hours sheet:
 //
 //	姓名 访客 所属社区 场次 服务时长(小时) 未签退场次 含自动签退 含补录 访客编号
@@ -201,6 +286,11 @@ func HoursHeaders() []string { return hoursTable.headers() }
 //	社区 人数 人次 服务时长(小时) 社区编号
 func CommunityHeaders() []string { return communityTable.headers() }
 
+// TeamHeaders returns the column headers of the per-team sheet:
+//
+//	团队 类型 成员数 服务人数 人次 服务时长(小时) 未签退场次 自动签退次数 补录记录数 团队编号
+func TeamHeaders() []string { return teamTable.headers() }
+
 // noCommunity labels visitors who gave no community.
 const noCommunity = "（未填写社区）"
 
@@ -209,8 +299,8 @@ func (rep HoursReport) visitorRows(o Options) func(emit func([]cell) error) erro
 		for _, v := range rep.Visitors {
 			err := emit([]cell{
 				text(v.Name), text(o.phone(v.Phone)), text(v.Community), number(int64(v.Sessions), false),
-				hours(v.ServiceMS), number(int64(v.Unclosed), false), text(yesNo(v.Auto)),
-				text(yesNo(v.Backfilled)), text(v.Subject),
+				hours(v.ServiceMS), number(int64(v.Unclosed), false), text(yesNo(v.Auto > 0)),
+				text(yesNo(v.Backfilled > 0)), text(v.Subject),
 			})
 			if err != nil {
 				return err
@@ -235,27 +325,56 @@ func (rep HoursReport) communityRows(emit func([]cell) error) error {
 	return nil
 }
 
+func (rep HoursReport) teamRows(emit func([]cell) error) error {
+	for _, g := range rep.Teams {
+		err := emit([]cell{text(g.Team), text(g.Kind), number(int64(g.Members), false), number(int64(g.Visitors), false),
+			number(int64(g.Sessions), false), hours(g.ServiceMS), number(int64(g.Unclosed), false),
+			number(int64(g.Auto), false), number(int64(g.Backfilled), false), text(g.TeamID)})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// HoursRows is what a row of the CSV hours report stands for
+// (Options.HoursBy).
+type HoursRows string
+
+// The rows of the CSV hours report.
+const (
+	ByVisitor   HoursRows = "visitor"   // a person (HoursHeaders); the default
+	ByCommunity HoursRows = "community" // a community (CommunityHeaders)
+	ByTeam      HoursRows = "team"      // a volunteer team (TeamHeaders)
+)
+
 // WriteHoursCSV writes the hours report as CSV to w (layout as
-// WriteAttendanceCSV): one row per person (HoursHeaders), or with
-// Options.ByCommunity one row per community (CommunityHeaders). Hours have
-// two decimals (Hours). It returns the number of data rows.
+// WriteAttendanceCSV): one row per person (HoursHeaders), per community
+// (CommunityHeaders) or per volunteer team (TeamHeaders), as Options.HoursBy
+// says. Hours have two decimals (Hours). It returns the number of data rows.
 func WriteHoursCSV(w io.Writer, rep HoursReport, o Options) (int, error) {
-	if o.ByCommunity {
+	switch o.HoursBy {
+	case ByCommunity:
 		return writeCSV(w, communityTable, o, rep.communityRows)
+	case ByTeam:
+		return writeCSV(w, teamTable, o, rep.teamRows)
 	}
 	return writeCSV(w, hoursTable, o, rep.visitorRows(o))
 }
 
-// WriteHoursXLSX writes the hours report as an XLSX workbook to w with two
-// sheets: 服务时长 (per person) and 社区汇总 (per community), each with a
-// bold, frozen header row. Hours are numbers with the format 0.00. It
-// returns the number of data rows over both sheets.
+// WriteHoursXLSX writes the hours report as an XLSX workbook to w with three
+// sheets: 服务时长 (per person), 社区汇总 (per community) and 团队汇总 (per
+// volunteer team), each with a bold, frozen header row. Hours are numbers
+// with the format 0.00. It returns the number of data rows over all sheets.
 func WriteHoursXLSX(w io.Writer, rep HoursReport, o Options) (int, error) {
-	return writeXLSX(w, o, []table{hoursTable, communityTable}, func(i int, emit func([]cell) error) error {
-		if i == 0 {
+	return writeXLSX(w, o, []table{hoursTable, communityTable, teamTable}, func(i int, emit func([]cell) error) error {
+		switch i {
+		case 0:
 			return rep.visitorRows(o)(emit)
+		case 1:
+			return rep.communityRows(emit)
 		}
-		return rep.communityRows(emit)
+		return rep.teamRows(emit)
 	})
 }
 

@@ -70,25 +70,26 @@ func TestComputeHoursPairing(t *testing.T) {
 		t.Fatal(err)
 	}
 	type line struct {
-		subject                 string
-		sessions, unclosed      int
-		minutes                 int64
-		auto, backfilled, named bool
+		subject            string
+		sessions, unclosed int
+		minutes            int64
+		auto, backfilled   int
+		named              bool
 	}
 	var got []line
 	for _, v := range rep.Visitors {
 		got = append(got, line{v.Subject, v.Sessions, v.Unclosed, v.ServiceMS / 60_000, v.Auto, v.Backfilled, v.Name != ""})
 	}
 	want := []line{ // by community name (none last), then name, then subject
-		{"a", 2, 0, 60, false, false, true},
-		{"b", 1, 0, 50, true, false, true},
-		{"f", 1, 0, 40, false, false, true},
-		{"c", 1, 1, 0, false, false, true},
-		{"d", 1, 0, 45, false, true, true},
-		{"h", 0, 0, 0, false, false, true},
-		{"pass:7:9", 1, 0, 15, false, false, false},
-		{"e", 1, 0, 30, false, false, true},
-		{"g", 1, 0, 150, false, false, true}, // 07:30–10:00, not capped at an end
+		{"a", 2, 0, 60, 0, 0, true},
+		{"b", 1, 0, 50, 1, 0, true},
+		{"f", 1, 0, 40, 0, 0, true},
+		{"c", 1, 1, 0, 0, 0, true},
+		{"d", 1, 0, 45, 0, 2, true}, // a back-filled check-in and check-out
+		{"h", 0, 0, 0, 0, 0, true},
+		{"pass:7:9", 1, 0, 15, 0, 0, false},
+		{"e", 1, 0, 30, 0, 0, true},
+		{"g", 1, 0, 150, 0, 0, true}, // 07:30–10:00, not capped at an end
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("visitors:\n got %+v\nwant %+v", got, want)
@@ -106,6 +107,29 @@ func TestComputeHoursPairing(t *testing.T) {
 	if !reflect.DeepEqual(rep.Communities, wantGroups) {
 		t.Fatalf("communities:\n got %+v\nwant %+v", rep.Communities, wantGroups)
 	}
+
+	// Teams: b and d (and g, who served, and x, who did not) are 雷锋团;
+	// a, b and the unknown visitor y are 龙城义工; the team with no member
+	// recorded is left out, and memberships of a team not given are skipped.
+	teams := []data.Team{{ID: "lf", Name: "雷锋团", Kind: data.TeamSocial}, {ID: "lc", Name: "龙城义工", Kind: data.TeamParty},
+		{ID: "empty", Name: "阿姨队"}}
+	members := []data.TeamMember{{TeamID: "lf", VisitorID: "b"}, {TeamID: "lf", VisitorID: "d"}, {TeamID: "lf", VisitorID: "g"},
+		{TeamID: "lf", VisitorID: "x"}, {TeamID: "lc", VisitorID: "a"}, {TeamID: "lc", VisitorID: "b"},
+		{TeamID: "lc", VisitorID: "y"}, {TeamID: "gone", VisitorID: "a"}}
+	rep.AddTeams(teams, members)
+	wantTeams := []TeamHours{ // lei, long
+		{TeamID: "lf", Team: "雷锋团", Kind: data.TeamSocial, Members: 4, Visitors: 3, Sessions: 3,
+			ServiceMS: (50 + 45 + 150) * 60_000, Auto: 1, Backfilled: 2},
+		{TeamID: "lc", Team: "龙城义工", Kind: data.TeamParty, Members: 3, Visitors: 2, Sessions: 3,
+			ServiceMS: (60 + 50) * 60_000, Auto: 1},
+	}
+	if !reflect.DeepEqual(rep.Teams, wantTeams) {
+		t.Fatalf("teams:\n got %+v\nwant %+v", rep.Teams, wantTeams)
+	}
+	rep.AddTeams(teams, members[:1])
+	if len(rep.Teams) != 1 || rep.Teams[0].Members != 1 {
+		t.Errorf("teams again with one member: %+v", rep.Teams)
+	}
 }
 
 func TestHours(t *testing.T) {
@@ -121,14 +145,19 @@ func hoursReport() HoursReport {
 	return HoursReport{
 		Visitors: []VisitorHours{
 			{Subject: "v1", Name: "=1+1", Phone: "13800138000", CommunityID: "q", Community: "@清河社区",
-				Sessions: 3, ServiceMS: 150 * 60_000, Auto: true},
+				Sessions: 3, ServiceMS: 150 * 60_000, Auto: 2},
 			{Subject: "v2", Name: "𠮷野家😀", Phone: "13900139000", CommunityID: "q", Community: "@清河社区",
-				Sessions: 1, ServiceMS: 50 * 60_000, Unclosed: 1, Backfilled: true},
+				Sessions: 1, ServiceMS: 50 * 60_000, Unclosed: 1, Backfilled: 1},
 			{Subject: "pass:7:9", Sessions: 1, ServiceMS: 15 * 60_000},
 		},
 		Communities: []CommunityHours{
 			{"q", "@清河社区", 2, 4, 200 * 60_000},
 			{"", "", 1, 1, 15 * 60_000},
+		},
+		Teams: []TeamHours{
+			{TeamID: "lf", Team: "=雷锋团", Kind: data.TeamSocial, Members: 3, Visitors: 2, Sessions: 4,
+				ServiceMS: 200 * 60_000, Unclosed: 1, Auto: 2, Backfilled: 1},
+			{TeamID: "lc", Team: "龙城义工", Kind: data.TeamParty, Members: 1},
 		},
 	}
 }
@@ -150,7 +179,7 @@ func TestHoursCSV(t *testing.T) {
 		t.Fatalf("hours CSV:\n got %q\nwant %q", got, want)
 	}
 	buf.Reset()
-	if n, err = WriteHoursCSV(&buf, hoursReport(), Options{ByCommunity: true, FullPhone: true}); err != nil || n != 2 {
+	if n, err = WriteHoursCSV(&buf, hoursReport(), Options{HoursBy: ByCommunity, FullPhone: true}); err != nil || n != 2 {
 		t.Fatalf("by community: %d, %v", n, err)
 	}
 	golden(t, "hours-community.csv", buf.Bytes())
@@ -162,16 +191,29 @@ func TestHoursCSV(t *testing.T) {
 	if got := readCSV(t, buf.Bytes()); !reflect.DeepEqual(got, want) {
 		t.Fatalf("community CSV:\n got %q\nwant %q", got, want)
 	}
+	buf.Reset()
+	if n, err = WriteHoursCSV(&buf, hoursReport(), Options{HoursBy: ByTeam}); err != nil || n != 2 {
+		t.Fatalf("by team: %d, %v", n, err)
+	}
+	golden(t, "hours-team.csv", buf.Bytes())
+	want = [][]string{
+		TeamHeaders(),
+		{"'=雷锋团", "社会", "3", "2", "4", "3.33", "1", "2", "1", "lf"},
+		{"龙城义工", "党群", "1", "0", "0", "0.00", "0", "0", "0", "lc"},
+	}
+	if got := readCSV(t, buf.Bytes()); !reflect.DeepEqual(got, want) {
+		t.Fatalf("team CSV:\n got %q\nwant %q", got, want)
+	}
 }
 
 func TestHoursXLSX(t *testing.T) {
 	var buf bytes.Buffer
 	n, err := WriteHoursXLSX(&buf, hoursReport(), Options{FullPhone: true})
-	if err != nil || n != 5 {
+	if err != nil || n != 7 {
 		t.Fatalf("WriteHoursXLSX = %d, %v", n, err)
 	}
 	f := openXLSX(t, buf.Bytes())
-	if got := f.GetSheetList(); !reflect.DeepEqual(got, []string{HoursSheet, CommunitySheet}) {
+	if got := f.GetSheetList(); !reflect.DeepEqual(got, []string{HoursSheet, CommunitySheet, TeamSheet}) {
 		t.Fatalf("sheets %q", got)
 	}
 	rows, _ := f.GetRows(HoursSheet)
@@ -197,6 +239,19 @@ func TestHoursXLSX(t *testing.T) {
 		t.Fatalf("%s:\n got %q\nwant %q", CommunitySheet, rows, want)
 	}
 	checkLayout(t, f, CommunitySheet, len(CommunityHeaders()))
+	rows, _ = f.GetRows(TeamSheet)
+	want = [][]string{TeamHeaders(), {"=雷锋团", "社会", "3", "2", "4", "3.33", "1", "2", "1", "lf"},
+		{"龙城义工", "党群", "1", "0", "0", "0.00", "0", "0", "0", "lc"}}
+	if !reflect.DeepEqual(rows, want) {
+		t.Fatalf("%s:\n got %q\nwant %q", TeamSheet, rows, want)
+	}
+	if raw, _ := f.GetCellValue(TeamSheet, "F2", excelize.Options{RawCellValue: true}); raw != "3.33" {
+		t.Errorf("F2 raw %q, want the number 3.33", raw)
+	}
+	if typ, _ := f.GetCellType(TeamSheet, "C2"); typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
+		t.Errorf("成员数 is text: %v", typ)
+	}
+	checkLayout(t, f, TeamSheet, len(TeamHeaders()))
 }
 
 func TestHoursSortPinyin(t *testing.T) {

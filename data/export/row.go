@@ -116,9 +116,10 @@ type Options struct {
 	// (excelize's stream chunk); default os.TempDir(). Point it at the
 	// destination's folder when /tmp is a RAM disk.
 	TempDir string
-	// ByCommunity makes the CSV hours report one row per community instead
-	// of one per visitor. The XLSX hours report always has both sheets.
-	ByCommunity bool
+	// HoursBy is what a row of the CSV hours report stands for: ByVisitor
+	// (also when ""), ByCommunity or ByTeam. The XLSX hours report always
+	// has a sheet of each.
+	HoursBy HoursRows
 }
 
 // progressEvery is how often, in rows, Options.Progress is called.

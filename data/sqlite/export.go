@@ -134,3 +134,35 @@ func (s *Store) CountAttendance(ctx context.Context, f AttendanceFilter) (int, e
 func (s *Store) AttendanceSource(ctx context.Context, f AttendanceFilter) export.Source {
 	return func(fn func(AttendanceRow) error) error { return s.EachAttendance(ctx, f, fn) }
 }
+
+// Hours computes the service-hours report (export.ComputeHours) of the
+// accepted records f selects, with its totals per volunteer team
+// (HoursReport.AddTeams over the store's teams and recorded members).
+// Select the period by session start (SessionFromMS, SessionToMS) so that a
+// check-in and its check-out are counted together. progress, when set, is
+// called with the number of records read so far, every 1000 records.
+func (s *Store) Hours(ctx context.Context, f AttendanceFilter, progress func(records int)) (export.HoursReport, error) {
+	f.AcceptedOnly = true
+	read := 0
+	rep, err := export.ComputeHours(func(fn func(AttendanceRow) error) error {
+		return s.EachAttendance(ctx, f, func(r AttendanceRow) error {
+			if read++; progress != nil && read%1000 == 0 {
+				progress(read)
+			}
+			return fn(r)
+		})
+	})
+	if err != nil {
+		return export.HoursReport{}, err
+	}
+	teams, err := s.Teams(ctx)
+	if err != nil {
+		return export.HoursReport{}, err
+	}
+	members, err := s.TeamMembers(ctx)
+	if err != nil {
+		return export.HoursReport{}, err
+	}
+	rep.AddTeams(teams, members)
+	return rep, nil
+}

@@ -3,9 +3,12 @@ package sqlite_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/content"
+	"github.com/civickiosk/kiosk/data/export"
 	"github.com/civickiosk/kiosk/data/export/exporttest"
 	"github.com/civickiosk/kiosk/data/sqlite"
 )
@@ -140,5 +143,40 @@ func TestEachAttendanceStopsOnError(t *testing.T) {
 	cancel()
 	if err := f.Store.EachAttendance(ctx, sqlite.AttendanceFilter{}, func(sqlite.AttendanceRow) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled context: err = %v", err)
+	}
+}
+
+func TestHoursPerTeam(t *testing.T) {
+	f := scenario(t)
+	ctx := context.Background()
+	err := f.Store.LoadContent(ctx, &content.File{Teams: []data.Team{
+		{ID: "lf", SiteID: "centre", Name: "雷锋团", Kind: data.TeamSocial},
+		{ID: "none", SiteID: "centre", Name: "无人队", Kind: data.TeamParty}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{f.Reg["B"].Visitor.ID, f.Reg["E"].Visitor.ID, f.Reg["F"].Visitor.ID, f.Reg["D"].Visitor.ID}
+	if _, err := f.Store.AddTeamMembers(ctx, "lf", ids, 1); err != nil {
+		t.Fatal(err)
+	}
+	var progress []int
+	day := exporttest.At("00:00")
+	rep, err := f.Store.Hours(ctx, sqlite.AttendanceFilter{SessionFromMS: day.UnixMilli(), SessionToMS: day.AddDate(0, 0, 1).UnixMilli()},
+		func(n int) { progress = append(progress, n) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Visitors) != len(exporttest.WantHours) {
+		t.Errorf("%d people, want %d", len(rep.Visitors), len(exporttest.WantHours))
+	}
+	// B and F were checked out automatically, E back-filled in and out; D
+	// only had a refused scan.
+	want := []export.TeamHours{{TeamID: "lf", Team: "雷锋团", Kind: data.TeamSocial, Members: 4, Visitors: 3, Sessions: 3,
+		ServiceMS: (60 + 50 + 45) * 60_000, Auto: 2, Backfilled: 2}}
+	if !reflect.DeepEqual(rep.Teams, want) {
+		t.Errorf("teams:\n got %+v\nwant %+v", rep.Teams, want)
+	}
+	if len(progress) != 0 {
+		t.Errorf("progress %v for fewer than 1000 records", progress)
 	}
 }

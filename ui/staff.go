@@ -198,13 +198,14 @@ func newStaffHome(s *Shell) *staffHome { return &staffHome{shell: s} }
 // Build lays out the buttons under a greeting.
 func (h *staffHome) Build() fyne.CanvasObject {
 	s := h.shell
-	tiles := container.NewGridWithColumns(4,
+	tiles := container.NewGridWithColumns(5,
 		s.tile(lang.L("staff.today"), theme.ListIcon(), func() { s.Show(newTodayScreen(s)) }),
 		s.tile(lang.L("staff.manual"), theme.DocumentCreateIcon(), func() { s.Show(newFindScreen(s, findManual)) }),
 		s.tile(lang.L("staff.visitors"), theme.AccountIcon(), func() { s.Show(newFindScreen(s, findVisitor)) }),
 		s.tile(lang.L("staff.events"), theme.CalendarIcon(), func() { s.Show(newEventAdmin(s)) }),
 		s.tile(lang.L("staff.honour"), theme.MediaPhotoIcon(), func() { s.Show(newHonourAdmin(s)) }),
 		s.tile(lang.L("staff.export"), theme.DownloadIcon(), func() { s.Show(newExportScreen(s)) }),
+		s.tile(lang.L("staff.passes"), theme.DocumentPrintIcon(), func() { s.Show(newPassesScreen(s)) }),
 		s.tile(lang.L("staff.sync"), theme.ViewRefreshIcon(), func() { s.Show(newSyncScreen(s)) }),
 		s.tile(lang.L("staff.exit"), theme.LogoutIcon(), s.leaveStaff),
 	)

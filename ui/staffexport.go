@@ -31,6 +31,27 @@ type folder struct {
 	usb  bool
 }
 
+// label names f: its USB stick, or the kiosk's exports folder.
+func (f folder) label() string {
+	if f.usb {
+		return lang.L("export.usb", map[string]any{"Name": filepath.Base(f.path)})
+	}
+	return lang.L("export.local")
+}
+
+// folderCards makes a card per folder naming it and its path, of which the
+// one at sel is highlighted; tapping another highlights it and calls
+// onSelect with its index.
+func (s *Shell) folderCards(folders []folder, sel int, onSelect func(i int)) []fyne.CanvasObject {
+	return s.choiceCards(len(folders), sel, func(i int) fyne.CanvasObject {
+		f := folders[i]
+		words := widget.NewRichText(&widget.TextSegment{Text: f.label(), Style: styleItem},
+			&widget.TextSegment{Text: f.path, Style: widget.RichTextStyle{ColorName: colorNameTextSoft, SizeName: theme.SizeNameCaptionText}})
+		words.Wrapping = fyne.TextWrapBreak
+		return words
+	}, onSelect)
+}
+
 // exportFolders lists the USB sticks mounted now, then the kiosk's exports
 // folder.
 func (s *Shell) exportFolders() []folder {
@@ -189,17 +210,7 @@ func (e *exportScreen) showFolders(folders []folder) {
 		}
 	}
 	e.folders, e.sel = folders, sel
-	e.list.setItems(s.choiceCards(len(folders), sel, func(i int) fyne.CanvasObject {
-		f := folders[i]
-		name := lang.L("export.local")
-		if f.usb {
-			name = lang.L("export.usb", map[string]any{"Name": filepath.Base(f.path)})
-		}
-		words := widget.NewRichText(&widget.TextSegment{Text: name, Style: styleItem},
-			&widget.TextSegment{Text: f.path, Style: widget.RichTextStyle{ColorName: colorNameTextSoft, SizeName: theme.SizeNameCaptionText}})
-		words.Wrapping = fyne.TextWrapBreak
-		return words
-	}, func(i int) { e.sel = i }))
+	e.list.setItems(s.folderCards(folders, sel, func(i int) { e.sel = i }))
 }
 
 // Tick lists the folders again when a USB stick comes or goes.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -228,7 +229,8 @@ func (s *Service) TeamPasses(ctx context.Context, teamID string, members []Membe
 // Write writes the sheet's pages to dir as passes-TEAMID-01.png,
 // passes-TEAMID-02.png, …, each whole or not at all (export.WriteFile:
 // readable by the owner only, as the cards carry names), and returns their
-// paths. A file of that name is replaced.
+// paths. A file of that name is replaced. When a page cannot be written,
+// the pages written before it are removed and the error is returned.
 func (t TeamSheet) Write(dir string) ([]string, error) {
 	paths := make([]string, len(t.Pages))
 	for i, p := range t.Pages {
@@ -238,7 +240,10 @@ func (t TeamSheet) Write(dir string) ([]string, error) {
 			return err
 		})
 		if err != nil {
-			return paths[:i], err
+			for _, done := range paths[:i] {
+				os.Remove(done)
+			}
+			return nil, err
 		}
 	}
 	return paths, nil

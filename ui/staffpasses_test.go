@@ -1,0 +1,165 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// teamStick makes a USB stick holding files (name → content) and points
+// the kiosk's media roots at it; it returns the stick's folder.
+func (k *kiosk) teamStick(files map[string]string) string {
+	k.t.Helper()
+	usb := filepath.Join(k.t.TempDir(), "media", "kiosk")
+	stick := filepath.Join(usb, "STICK")
+	if err := os.MkdirAll(stick, 0o755); err != nil {
+		k.t.Fatal(err)
+	}
+	for name, src := range files {
+		if err := os.WriteFile(filepath.Join(stick, name), []byte(src), 0o644); err != nil {
+			k.t.Fatal(err)
+		}
+	}
+	k.shell.staff.opts.MediaRoots = []string{filepath.Join(usb, "*")}
+	return stick
+}
+
+// pngsIn returns the PNG files in dir, failing on any other file (a
+// temporary file left behind).
+func pngsIn(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range entries {
+		switch {
+		case strings.HasSuffix(e.Name(), ".png"):
+			out = append(out, filepath.Join(dir, e.Name()))
+		case !strings.HasSuffix(e.Name(), ".csv") && e.Name() != "notes.txt":
+			t.Errorf("%s holds %s", dir, e.Name())
+		}
+	}
+	return out
+}
+
+// teamList is a member list as Excel saves it: a BOM, a header, CRLF, nine
+// members of whom the first is 13900000001.
+func teamList() string {
+	var b strings.Builder
+	b.WriteString("\ufeff手机号,姓名\r\n")
+	for i := range 9 {
+		b.WriteString("1390000000" + string(rune('1'+i)) + ",队员" + string(rune('甲'+i)) + "\r\n")
+	}
+	return b.String()
+}
+
+func TestTeamPassesFromUSB(t *testing.T) {
+	k := newKiosk(t, small)
+	known := k.pass("13900000001")
+	stick := k.teamStick(map[string]string{
+		"team.csv":  teamList(),
+		"bad.csv":   "手机号,姓名\n13900000001,甲\n12345,乙\n139 0000 0001,丙\n",
+		"notes.txt": "x",
+	})
+	k.signIn()
+	k.tap("团队出入证")
+	k.mustFit("team passes")
+	k.mustShow("团队：请选择", "名单：请选择U盘上的名单文件", "保存到：U盘 STICK", "请选择团队")
+	if !k.exactButton("生成出入证").Disabled() {
+		t.Error("生成出入证 is enabled before anything is picked")
+	}
+
+	k.tap("团队：请选择")
+	k.mustShow("选择团队", "第 1/")
+	for !k.shows("警嫂志愿服务队") && !k.exactButton("下一页").Disabled() {
+		k.tapButton("下一页")
+	}
+	k.mustShow("警嫂志愿服务队社会 · 永康社区")
+	k.mustFit("pick a team")
+	k.tap("警嫂志愿服务队")
+	k.mustShow("团队：警嫂志愿服务队")
+
+	// A list with bad lines names them; nothing can be made of it.
+	k.tap("名单：请选择")
+	k.mustShow("选择名单文件", "bad.csv", "team.csv")
+	k.mustNotShow("notes.txt")
+	k.tap("bad.csv")
+	k.mustShow("名单：bad.csv", "名单有 2 处问题，没有生成任何出入证", "第 3 行：“12345”不是手机号",
+		"第 4 行：手机号与第 2 行重复")
+	k.mustFit("a bad list")
+	if !k.exactButton("生成出入证").Disabled() {
+		t.Error("生成出入证 is enabled for a bad list")
+	}
+
+	k.tap("名单：bad.csv")
+	k.tap("team.csv")
+	k.mustShow("名单共 9 人，将生成 2 页 A4 出入证")
+	k.tap("保存到：U盘 STICK")
+	k.mustShow("选择保存位置", "本机导出文件夹")
+	k.tap("本机导出文件夹")
+	k.mustShow("保存到：本机导出文件夹")
+	k.tapButton("生成出入证")
+	k.shell.Wait()
+	k.mustShow("已生成 9 张出入证（新发 8 张），共 2 页，保存在：", k.exports, "passes-jingsao-01.png", "passes-jingsao-02.png")
+	k.mustFit("team passes made")
+
+	pages := pngsIn(t, k.exports)
+	if len(pages) != 2 {
+		t.Fatalf("%d pages written, want 2", len(pages))
+	}
+	for _, p := range pages {
+		b, _ := os.ReadFile(p)
+		if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
+	if n := len(pngsIn(t, stick)); n != 0 {
+		t.Errorf("%d pages on the stick, which was not picked", n)
+	}
+	members, err := k.store.TeamMembers(context.Background())
+	if err != nil || len(members) != 9 || members[0].TeamID != "jingsao" {
+		t.Errorf("recorded members: %+v, %v", members, err)
+	}
+	if again := k.pass("13900000001"); again != known {
+		t.Errorf("the known visitor's pass changed: %q, was %q", again, known)
+	}
+}
+
+func TestTeamPassesListSpoiltAfterCheck(t *testing.T) {
+	k := newKiosk(t, small)
+	stick := k.teamStick(map[string]string{"team.csv": teamList()})
+	k.signIn()
+	k.tap("团队出入证")
+	k.tap("团队：请选择")
+	k.tapOnPage("警嫂志愿服务队")
+	k.tap("名单：请选择")
+	k.tap("team.csv")
+	k.mustShow("名单共 9 人")
+
+	// The file is changed on the stick before 生成: it is read again.
+	if err := os.WriteFile(filepath.Join(stick, "team.csv"), []byte("13900000001,甲\n\"13900000002,乙\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	k.tapButton("生成出入证")
+	k.shell.Wait()
+	k.mustShow("名单有 1 处问题，没有生成任何出入证", "第 2 行：引号不成对，无法读取")
+	if n := len(pngsIn(t, stick)); n != 0 {
+		t.Errorf("%d pages written from a bad list", n)
+	}
+	if members, _ := k.store.TeamMembers(context.Background()); len(members) != 0 {
+		t.Errorf("members recorded from a bad list: %+v", members)
+	}
+	if !k.exactButton("生成出入证").Disabled() {
+		t.Error("生成出入证 is enabled after the list was found bad")
+	}
+
+	// The stick is pulled out: the list and folder are forgotten.
+	if err := os.RemoveAll(stick); err != nil {
+		t.Fatal(err)
+	}
+	k.shell.tick()
+	k.mustShow("U盘已拔出，请重新选择", "名单：请选择", "保存到：请插入U盘")
+}

@@ -115,6 +115,18 @@ func TestTeamPasses(t *testing.T) {
 		}
 	}
 
+	// A page that cannot be written takes the pages written before it away.
+	blocked := t.TempDir()
+	if err := os.Mkdir(filepath.Join(blocked, "passes-jingsao-02.png"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if paths, err := sheet.Write(blocked); err == nil || paths != nil {
+		t.Errorf("writing over a folder: %q, %v", paths, err)
+	}
+	if _, err := os.Stat(filepath.Join(blocked, "passes-jingsao-01.png")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("page 1 was left behind: %v", err)
+	}
+
 	// Again: nobody new, no membership twice.
 	again, err := s.TeamPasses(ctx, "jingsao", members[:3], nil)
 	if err != nil || again.NewVisitors != 0 || again.NewPasses != 0 || again.Cards[1].Code != sheet.Cards[1].Code {

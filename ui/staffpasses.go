@@ -235,6 +235,8 @@ func lineProblem(e checkin.LineError) string {
 		return lang.L("passes.lineRepeated", args)
 	case errors.Is(e, checkin.ErrBadCSV):
 		return lang.L("passes.lineCSV", args)
+	case e.Value == "":
+		return lang.L("passes.lineNoPhone", args)
 	}
 	return lang.L("passes.linePhone", args)
 }

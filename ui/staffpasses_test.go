@@ -61,7 +61,7 @@ func TestTeamPassesFromUSB(t *testing.T) {
 	known := k.pass("13900000001")
 	stick := k.teamStick(map[string]string{
 		"team.csv":  teamList(),
-		"bad.csv":   "手机号,姓名\n13900000001,甲\n12345,乙\n139 0000 0001,丙\n",
+		"bad.csv":   "手机号,姓名\n13900000001,甲\n12345,乙\n139 0000 0001,丙\n,丁\n",
 		"notes.txt": "x",
 	})
 	k.signIn()
@@ -87,8 +87,8 @@ func TestTeamPassesFromUSB(t *testing.T) {
 	k.mustShow("选择名单文件", "bad.csv", "team.csv")
 	k.mustNotShow("notes.txt")
 	k.tap("bad.csv")
-	k.mustShow("名单：bad.csv", "名单有 2 处问题，没有生成任何出入证", "第 3 行：“12345”不是手机号",
-		"第 4 行：手机号与第 2 行重复")
+	k.mustShow("名单：bad.csv", "名单有 3 处问题，没有生成任何出入证", "第 3 行：“12345”不是手机号",
+		"第 4 行：手机号与第 2 行重复", "第 5 行：没有手机号")
 	k.mustFit("a bad list")
 	if !k.exactButton("生成出入证").Disabled() {
 		t.Error("生成出入证 is enabled for a bad list")

@@ -74,7 +74,8 @@ func (es MemberErrors) Error() string {
 // the second; further columns are ignored. The file may be UTF-8, with or
 // without a BOM, or GB18030 (Chinese Excel's "CSV" without UTF-8); it is
 // taken for GB18030 when it is not valid UTF-8. A first row whose phone cell
-// is not a phone number is a header and skipped; blank rows are skipped.
+// is not a phone number is a header and skipped; blank rows (no line, or
+// empty cells only) are skipped.
 // Phones may be in any common mainland format (data.NormalisePhone).
 //
 // Every bad line is reported: the error is MemberErrors (a cell that is not a
@@ -118,10 +119,10 @@ func ReadMembers(r io.Reader) ([]Member, error) {
 			return nil, err
 		}
 		line, _ := cr.FieldPos(0)
-		cell := strings.TrimSpace(rec[0])
-		if len(rec) == 1 && cell == "" {
+		if blank(rec) {
 			continue
 		}
+		cell := strings.TrimSpace(rec[0])
 		phone, ok := data.NormalisePhone(cell)
 		wasHeader := header
 		header = false
@@ -149,6 +150,17 @@ func ReadMembers(r io.Reader) ([]Member, error) {
 		return nil, ErrNoMembers
 	}
 	return out, nil
+}
+
+// blank reports whether every cell of rec is empty or spaces, as Excel
+// saves an empty row (",,").
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // TeamSheet is a volunteer team's sheet of named pass cards, made by

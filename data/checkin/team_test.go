@@ -16,7 +16,7 @@ import (
 )
 
 func TestReadMembers(t *testing.T) {
-	utf := "\ufeff手机号,姓名\r\n138 0013 8000,张三\r\n\r\n+86 139-0013-9000, 李四 ,备注\r\n\"13700137000\",\"王, 五\"\r\n"
+	utf := "\ufeff手机号,姓名\r\n138 0013 8000,张三\r\n,,\r\n+86 139-0013-9000, 李四 ,备注\r\n\"13700137000\",\"王, 五\"\r\n"
 	gb, err := simplifiedchinese.GB18030.NewEncoder().String(strings.TrimPrefix(utf, "\ufeff"))
 	if err != nil {
 		t.Fatal(err)
@@ -41,9 +41,9 @@ func TestReadMembers(t *testing.T) {
 		}
 	}
 
-	_, err = ReadMembers(strings.NewReader("手机号,姓名\n13800138000,张三\n12345,李四\n13800138000,王五\n\"1390013,赵六\n"))
+	_, err = ReadMembers(strings.NewReader("手机号,姓名\n13800138000,张三\n12345,李四\n13800138000,王五\n,孙七\n\"1390013,赵六\n"))
 	var bad MemberErrors
-	if !errors.As(err, &bad) || len(bad) != 3 {
+	if !errors.As(err, &bad) || len(bad) != 4 {
 		t.Fatalf("bad lines: %v", err)
 	}
 	if bad[0].Line != 3 || bad[0].Value != "12345" || !errors.Is(bad[0], ErrBadPhone) {
@@ -52,8 +52,11 @@ func TestReadMembers(t *testing.T) {
 	if bad[1].Line != 4 || bad[1].First != 2 || !errors.Is(bad[1], ErrRepeatedPhone) {
 		t.Errorf("a repeated phone: %+v", bad[1])
 	}
-	if bad[2].Line != 5 || !errors.Is(bad[2], ErrBadCSV) {
-		t.Errorf("a broken quote: %+v", bad[2])
+	if bad[2].Line != 5 || bad[2].Value != "" || !errors.Is(bad[2], ErrBadPhone) {
+		t.Errorf("a name without a phone: %+v", bad[2])
+	}
+	if bad[3].Line != 6 || !errors.Is(bad[3], ErrBadCSV) {
+		t.Errorf("a broken quote: %+v", bad[3])
 	}
 	if !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("the error does not name the line: %v", err)

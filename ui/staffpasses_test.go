@@ -129,7 +129,7 @@ func TestTeamPassesFromUSB(t *testing.T) {
 }
 
 func TestTeamPassesListSpoiltAfterCheck(t *testing.T) {
-	k := newKiosk(t, small)
+	k := newKiosk(t, large)
 	stick := k.teamStick(map[string]string{"team.csv": teamList()})
 	k.signIn()
 	k.tap("团队出入证")
@@ -146,6 +146,7 @@ func TestTeamPassesListSpoiltAfterCheck(t *testing.T) {
 	k.tapButton("生成出入证")
 	k.shell.Wait()
 	k.mustShow("名单有 1 处问题，没有生成任何出入证", "第 2 行：引号不成对，无法读取")
+	k.mustFit("team passes, large")
 	if n := len(pngsIn(t, stick)); n != 0 {
 		t.Errorf("%d pages written from a bad list", n)
 	}

@@ -65,6 +65,9 @@ func TestTranslationsAreComplete(t *testing.T) {
 	for _, k := range teamKindKeys {
 		used[k] = true
 	}
+	for _, k := range honourCategoryKeys {
+		used[k] = true
+	}
 	for _, r := range refusals {
 		used["reason."+string(r)] = true
 	}

@@ -389,6 +389,7 @@ type honourForm struct {
 	onSaved func(id string)
 
 	yearText *widget.RichText
+	typeYear *tapButton
 	textName *widget.RichText
 	preview  *pager
 	msg      *widget.RichText
@@ -428,7 +429,7 @@ func (f *honourForm) Build() fyne.CanvasObject {
 	f.yearText = text("", styleStrong)
 	f.textName = text("", styleStrong)
 	f.msg = text("", styleAccent)
-	typeYear := s.button(lang.L("honourForm.typeYear"), nil, widget.MediumImportance, func() {
+	f.typeYear = s.button(lang.L("honourForm.typeYear"), nil, widget.MediumImportance, func() {
 		s.Show(newDigitsScreen(s, lang.L("honourForm.typeYear"), lang.L("honourForm.yearPrompt"), f.yearSpec(), func(d string) {
 			f.year, _ = strconv.Atoi(d)
 			f.retitle()
@@ -455,7 +456,7 @@ func (f *honourForm) Build() fyne.CanvasObject {
 		return container.NewBorder(nil, nil, nil, b, label)
 	}
 	left := container.NewVBox(text(lang.L("honourForm.category"), styleStrong), cats,
-		row(f.yearText, typeYear), row(f.textName, pickText), pickPhoto)
+		row(f.yearText, f.typeYear), row(f.textName, pickText), pickPhoto)
 	f.preview = s.pager(0, "")
 	f.save = s.button(lang.L("manage.save"), theme.DocumentSaveIcon(), widget.HighImportance, f.store)
 	f.right = container.NewBorder(nil, container.NewVBox(f.msg, f.save), nil, nil, f.preview.box)
@@ -492,7 +493,8 @@ func (f *honourForm) retitle() {
 }
 
 // show shows the year and name chosen, the entry as it stands and whether
-// it can be saved.
+// it can be saved. A year goes with a category; an entry whose title names
+// none keeps its title until one is picked.
 func (f *honourForm) show() {
 	year := lang.L("honourForm.noYear")
 	if f.year != 0 {
@@ -505,15 +507,18 @@ func (f *honourForm) show() {
 	}
 	setText(f.textName, name)
 	f.preview.setItems(f.shell.honourStory(f.entry))
+	setEnabled(f.typeYear, f.cat != "")
+	ready := false
 	switch {
-	case f.cat == "":
+	case f.isNew && f.cat == "":
 		say(f.msg, lang.L("honourForm.needCategory"), false)
 	case f.entry.Name == "":
 		say(f.msg, lang.L("honourForm.needText"), false)
 	default:
 		say(f.msg, lang.L("honourForm.ready"), true)
+		ready = true
 	}
-	setEnabled(f.save, f.cat != "" && f.entry.Name != "")
+	setEnabled(f.save, ready)
 	f.right.Refresh() // gives the message the lines it now needs
 }
 

@@ -143,8 +143,8 @@ func TestHonourAddEntry(t *testing.T) {
 	k.tapButton("新增")
 	k.mustFit("新增光荣榜人物")
 	k.mustShow("请选择类别。", "还没有选择文字文件", "年份：不写年份")
-	if !k.exactButton("保存").Disabled() {
-		t.Fatal("保存 is enabled before anything is picked")
+	if !k.exactButton("保存").Disabled() || !k.exactButton("输入年份").Disabled() {
+		t.Fatal("保存 or 输入年份 is enabled before a category is picked")
 	}
 	k.tapButton("身边好人")
 	k.mustShow("请从U盘选择")
@@ -217,20 +217,29 @@ func TestHonourEditEntry(t *testing.T) {
 	}
 }
 
-// Editing the text alone keeps a title the categories do not spell.
+// Editing the text alone keeps the title as the content file wrote it,
+// even one that names no category.
 func TestHonourEditKeepsTitle(t *testing.T) {
 	k := newKiosk(t, small)
 	k.usbStick(map[string][]byte{"liu.txt": liuText(t)})
+	if err := k.store.UpdateHonour(context.Background(), data.HonourEntry{ID: "chenyong", Name: "陈勇", Title: "优秀志愿者"}); err != nil {
+		t.Fatal(err)
+	}
 	k.signIn()
 	k.tap("光荣榜")
-	k.tapOnPage("赵海生")
-	k.tapButton("修改")
-	k.tapButton("选择文字文件")
-	k.tap("liu.txt")
-	k.tapButton("使用这个文件")
-	k.tapButton("保存")
-	if got := k.honourEntry("zhaohaisheng"); got.Title != "全国道德模范" || got.Name != "刘建国" {
-		t.Errorf("edited %+v", got)
+	for id, title := range map[string]string{"zhaohaisheng": "全国道德模范", "chenyong": "优秀志愿者"} {
+		k.tapOnPage(k.honourEntry(id).Name)
+		k.tapButton("修改")
+		if k.exactButton("输入年份").Disabled() != (id == "chenyong") {
+			t.Errorf("%s: 输入年份 enabled is %v", id, !k.exactButton("输入年份").Disabled())
+		}
+		k.tapButton("选择文字文件")
+		k.tap("liu.txt")
+		k.tapButton("使用这个文件")
+		k.tapButton("保存")
+		if got := k.honourEntry(id); got.Title != title || got.Name != "刘建国" {
+			t.Errorf("edited %+v", got)
+		}
 	}
 }
 

@@ -22,14 +22,20 @@ func newHonourDetailScreen(s *Shell, e data.HonourEntry) *honourDetailScreen {
 
 // Build lays out the person's portrait, name, title and story.
 func (d *honourDetailScreen) Build() fyne.CanvasObject {
-	s, e := d.shell, d.entry
+	s := d.shell
+	list := s.pager(0, "")
+	list.setItems(s.honourStory(d.entry))
+	return s.frame(lang.L("honour.detail"), true, list.box)
+}
+
+// honourStory is the items of a pager telling e's whole story: the
+// portrait beside the name, title and community, then the story.
+func (s *Shell) honourStory(e data.HonourEntry) []fyne.CanvasObject {
 	who := widget.NewRichText(
 		&widget.TextSegment{Text: e.Name, Style: styleHeading},
 		&widget.TextSegment{Text: e.Title, Style: styleAccent},
 		&widget.TextSegment{Text: e.Community, Style: styleSoft})
 	who.Wrapping = fyne.TextWrapWord
 	head := container.NewBorder(nil, nil, container.NewVBox(newAvatar(e.Name, e.Photo, 5)), nil, who)
-	list := s.pager(0, "")
-	list.setItems([]fyne.CanvasObject{head, s.card(text(e.Story, styleReading), nil)})
-	return s.frame(lang.L("honour.detail"), true, list.box)
+	return []fyne.CanvasObject{head, s.card(text(e.Story, styleReading), nil)}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/civickiosk/kiosk/assets"
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/content"
 )
 
 func TestUseLanguage(t *testing.T) {
@@ -64,6 +65,15 @@ func TestTranslationsAreComplete(t *testing.T) {
 	}
 	for _, k := range teamKindKeys {
 		used[k] = true
+	}
+	for _, k := range honourCategoryKeys {
+		used[k] = true
+	}
+	for _, c := range content.Codes() {
+		used["content."+c] = true
+	}
+	for _, t := range content.Terms() {
+		used["content.term."+string(t)] = true
 	}
 	for _, r := range refusals {
 		used["reason."+string(r)] = true

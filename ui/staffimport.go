@@ -135,11 +135,7 @@ func (m *importScreen) check(i int) {
 	if errors.As(err, &problems) {
 		items := make([]fyne.CanvasObject, len(*problems))
 		for j, p := range *problems {
-			line := p.Msg
-			if p.Line > 0 {
-				line = lang.L("import.line", map[string]any{"Line": p.Line, "Msg": p.Msg})
-			}
-			items[j] = text(line, styleBody)
+			items[j] = text(problemText(p), styleBody)
 		}
 		m.problems.setItems(items)
 		say(m.msg, lang.L("import.problems", map[string]any{"N": len(*problems)}), false)
@@ -175,6 +171,40 @@ func (m *importScreen) importFile() {
 	m.load.Disable()
 	m.onLoaded()
 }
+
+// problemText says p in the language of the UI: its line, its subject and
+// what is wrong, from the translations "content."+p.Code (its Args, terms
+// translated by "content.term."+term) and those of import.
+func problemText(p content.Problem) string {
+	args := make(map[string]any, len(p.Args))
+	for k, v := range p.Args {
+		if t, ok := v.(content.Term); ok {
+			v = termText(t)
+		}
+		args[k] = v
+	}
+	msg := lang.L("content."+p.Code, args)
+	subject := ""
+	switch s := p.Subject; {
+	case s.Kind == "":
+	case s.ID != "":
+		subject = lang.L("import.subjectID", map[string]any{"Kind": termText(s.Kind), "ID": s.ID})
+	case s.Index > 0:
+		subject = lang.L("import.subjectIndex", map[string]any{"Kind": termText(s.Kind), "Index": s.Index})
+	default:
+		subject = termText(s.Kind)
+	}
+	if subject != "" {
+		msg = lang.L("import.subject", map[string]any{"Subject": subject, "Msg": msg})
+	}
+	if p.Line > 0 {
+		msg = lang.L("import.line", map[string]any{"Line": p.Line, "Msg": msg})
+	}
+	return msg
+}
+
+// termText is t in the language of the UI.
+func termText(t content.Term) string { return lang.L("content.term." + string(t)) }
 
 // contentSummary counts what f holds.
 func contentSummary(f *content.File) string {

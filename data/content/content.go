@@ -11,7 +11,6 @@ package content
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"image"
 	_ "image/jpeg" // photo formats accepted on the honour wall
 	_ "image/png"
@@ -98,11 +97,11 @@ var levels = map[string]data.SiteLevel{
 }
 
 // levelNames names the levels in messages.
-var levelNames = map[data.SiteLevel]string{
-	data.LevelCentre:    "centre (区中心)",
-	data.LevelInstitute: "institute (街乡所)",
-	data.LevelStation:   "station (村居站)",
-	data.LevelPoint:     "point (文明单位点)",
+var levelNames = map[data.SiteLevel]Term{
+	data.LevelCentre:    TermLevelCentre,
+	data.LevelInstitute: TermLevelInst,
+	data.LevelStation:   TermLevelStat,
+	data.LevelPoint:     TermLevelPoint,
 }
 
 // teamKinds maps the accepted ways of writing a team's kind.
@@ -165,7 +164,7 @@ func (p *parser) document(src []byte) (*yaml.Node, bool) {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			p.errs.add(1, "the file is empty")
+			p.errs.add(1, "file.empty", nil)
 		} else {
 			p.errs = append(p.errs, syntaxProblem(src, err))
 		}
@@ -174,19 +173,19 @@ func (p *parser) document(src []byte) (*yaml.Node, bool) {
 	var next yaml.Node
 	switch err := dec.Decode(&next); {
 	case err == nil:
-		p.errs.add(lineOf(src, "\n---")+1, "the file holds more than one YAML document (a second \"---\"); keep everything in one")
+		p.errs.add(lineOf(src, "\n---")+1, "file.twoDocs", nil)
 		return nil, false
 	case !errors.Is(err, io.EOF):
 		p.errs = append(p.errs, syntaxProblem(src, err))
 		return nil, false
 	}
 	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
-		p.errs.add(1, "the file is empty")
+		p.errs.add(1, "file.empty", nil)
 		return nil, false
 	}
 	root := resolve(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
-		p.errs.add(root.Line, "the file must be a mapping of the keys %s, not %s", strings.Join(topKeys, ", "), kindName(root))
+		p.errs.add(root.Line, "file.notMapping", map[string]any{"Keys": strings.Join(topKeys, ", "), "Got": kindName(root)})
 		return nil, false
 	}
 	return root, true
@@ -200,11 +199,11 @@ func (p *parser) parseFile(root *yaml.Node) {
 	if top.has("centre") {
 		p.centre(top.vals["centre"])
 	}
-	p.list(top, "sites", "site", siteKeys, p.site)
+	p.list(top, "sites", TermSite, siteKeys, p.site)
 	p.checkSites()
-	p.list(top, "events", "event", eventKeys, p.event)
-	p.list(top, "honour", "honour entry", honourKeys, p.honour)
-	p.list(top, "teams", "team", teamKeys, p.team)
+	p.list(top, "events", TermEvent, eventKeys, p.event)
+	p.list(top, "honour", TermHonour, honourKeys, p.honour)
+	p.list(top, "teams", TermTeam, teamKeys, p.team)
 }
 
 // zone sets the zone the file's dates and times are read in: its zone key,
@@ -217,7 +216,7 @@ func (p *parser) zone(top *item) {
 			p.file.Zone, p.loc = z, loc
 			return
 		}
-		top.errf(top.lineOf("zone"), "zone %q is not an IANA time zone such as %s", z, data.DefaultZone)
+		top.errf(top.lineOf("zone"), "zone.unknown", map[string]any{"Zone": z, "Example": data.DefaultZone})
 	}
 	if p.opts.Zone != nil {
 		p.loc = p.opts.Zone
@@ -232,19 +231,19 @@ func (p *parser) zone(top *item) {
 
 // list reads the section key of the top level as a list of mappings and
 // hands each to read.
-func (p *parser) list(top *item, key, kind string, allowed []string, read func(*item)) {
+func (p *parser) list(top *item, key string, kind Term, allowed []string, read func(*item)) {
 	v := resolve(top.vals[key])
 	if isNull(v) {
 		return
 	}
 	if v.Kind != yaml.SequenceNode {
-		top.errf(v.Line, "%s must be a list (lines starting with \"- \"), not %s", key, kindName(v))
+		top.errf(v.Line, "section.notList", map[string]any{"Key": key, "Got": kindName(v)})
 		return
 	}
 	for i, n := range v.Content {
 		n = resolve(n)
 		if n.Kind != yaml.MappingNode {
-			p.errs.add(n.Line, "%s #%d must be a mapping (key: value lines), not %s", kind, i+1, kindName(n))
+			p.errs.add(n.Line, "entry.notMapping", map[string]any{"Kind": kind, "Index": i + 1, "Got": kindName(n)})
 			continue
 		}
 		read(newItem(&p.errs, n, kind, i+1, allowed))
@@ -260,12 +259,12 @@ func (p *parser) id(it *item, seen map[string]int) string {
 	}
 	switch {
 	case len(id) > MaxIDLength:
-		it.errf(it.lineOf("id"), "id is longer than %d characters", MaxIDLength)
+		it.errf(it.lineOf("id"), "id.tooLong", map[string]any{"Max": MaxIDLength})
 	case !idRE.MatchString(id):
-		it.errf(it.lineOf("id"), "id %q must be a short ASCII slug: lower-case letters a-z, digits, '-' and '_', starting with a letter or digit", id)
+		it.errf(it.lineOf("id"), "id.bad", map[string]any{"ID": id})
 	}
 	if first, dup := seen[id]; dup {
-		it.errf(it.lineOf("id"), "id %q is used twice (first at line %d)", id, first)
+		it.errf(it.lineOf("id"), "id.twice", map[string]any{"ID": id, "First": first})
 	} else {
 		seen[id] = it.lineOf("id")
 	}
@@ -286,14 +285,11 @@ func (p *parser) checkRef(it *item, key, id string) bool {
 	if _, ok := p.siteAt[id]; ok || p.opts.KnownSites[id] {
 		return true
 	}
-	msg := fmt.Sprintf("%s %q is not a site of this file", key, id)
+	code := "ref.unknown"
 	if len(p.opts.KnownSites) > 0 {
-		msg = fmt.Sprintf("%s %q is not a site of this file nor an existing site", key, id)
+		code = "ref.unknownKnown"
 	}
-	if s := suggestID(id, p.siteLine); s != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", s)
-	}
-	it.errf(it.lineOf(key), "%s", msg)
+	it.errf(it.lineOf(key), code, map[string]any{"Key": key, "ID": id, "Suggest": suggestID(id, p.siteLine)})
 	return false
 }
 
@@ -301,10 +297,10 @@ func (p *parser) checkRef(it *item, key, id string) bool {
 func (p *parser) centre(n *yaml.Node) {
 	n = resolve(n)
 	if n.Kind != yaml.MappingNode {
-		p.errs.add(n.Line, "centre must be a mapping (key: value lines), not %s", kindName(n))
+		p.errs.add(n.Line, "centre.notMapping", map[string]any{"Got": kindName(n)})
 		return
 	}
-	it := newItem(&p.errs, n, "centre", 0, centreKeys)
+	it := newItem(&p.errs, n, TermCentre, 0, centreKeys)
 	p.file.Centre = data.Centre{
 		Name:     it.required("name"),
 		Model:    it.str("model"),
@@ -324,7 +320,7 @@ func (p *parser) site(it *item) {
 		if l, ok := levels[strings.ToLower(lv)]; ok {
 			s.Level = l
 		} else {
-			it.errf(it.lineOf("level"), "level %q must be one of centre, institute, station, point (or 区中心, 街乡所, 村居站, 文明单位点)", lv)
+			it.errf(it.lineOf("level"), "level.bad", map[string]any{"Value": lv})
 		}
 	}
 	if id != "" {
@@ -344,26 +340,27 @@ func (p *parser) checkSites() {
 		it := p.siteItems[i]
 		if s.Level == data.LevelCentre {
 			if centreLine != 0 {
-				it.errf(it.lineOf("level"), "a second centre; a file holds at most one (the first is at line %d)", centreLine)
+				it.errf(it.lineOf("level"), "centre.second", map[string]any{"First": centreLine})
 			} else {
 				centreLine = it.line
 			}
 		}
 		switch {
 		case s.Level == data.LevelCentre && s.ParentID != "":
-			it.errf(it.lineOf("parent"), "a centre has no parent; remove parent %q", s.ParentID)
+			it.errf(it.lineOf("parent"), "centre.parent", map[string]any{"Parent": s.ParentID})
 		case s.ParentID == "" && s.Level.Valid() && s.Level != data.LevelCentre:
-			it.errf(it.line, "missing parent: a %s belongs to a site of a higher level", levelNames[s.Level])
+			it.errf(it.line, "parent.missing", map[string]any{"Level": levelNames[s.Level]})
 		case s.ParentID == "":
 		case s.ParentID == s.ID:
-			it.errf(it.lineOf("parent"), "a site cannot be its own parent")
+			it.errf(it.lineOf("parent"), "parent.self", nil)
 		case p.checkRef(it, "parent", s.ParentID):
 			j, inFile := p.siteAt[s.ParentID]
 			if !inFile || !s.Level.Valid() {
 				break
 			}
 			if pl := p.file.Sites[j].Level; pl.Valid() && pl >= s.Level {
-				it.errf(it.lineOf("parent"), "parent %q is a %s, not of a higher level than this %s", s.ParentID, levelNames[pl], levelNames[s.Level])
+				it.errf(it.lineOf("parent"), "parent.notHigher", map[string]any{"Parent": s.ParentID,
+					"ParentLevel": levelNames[pl], "Level": levelNames[s.Level]})
 			}
 		}
 	}
@@ -384,7 +381,7 @@ func (p *parser) event(it *item) {
 		Cancelled:   it.boolean("cancelled"),
 	}
 	if e.Capacity < 0 {
-		it.errf(it.lineOf("capacity"), "capacity %d must be 0 (no limit) or more", e.Capacity)
+		it.errf(it.lineOf("capacity"), "capacity.negative", map[string]any{"N": e.Capacity})
 	}
 	p.timing(it, &e)
 	p.file.Events = append(p.file.Events, e)
@@ -398,34 +395,33 @@ func (p *parser) timing(it *item, e *data.Event) {
 	var startMin, endMin int
 	timeOK := false
 	if tm != "" {
-		var msg string
-		if startMin, endMin, msg = parseTimeRange(tm); msg != "" {
-			it.errf(it.lineOf("time"), "%s", msg)
+		var f fault
+		if startMin, endMin, f = parseTimeRange(tm); f.code != "" {
+			it.errf(it.lineOf("time"), f.code, f.args)
 		} else {
 			timeOK = true
 		}
 	}
 	switch {
 	case date != "" && weekly != "":
-		it.errf(it.lineOf("weekly"), "give either date (a one-off event) or weekly (a weekly class), not both")
+		it.errf(it.lineOf("weekly"), "date.andWeekly", nil)
 	case date == "" && weekly == "":
 		switch {
 		case it.vals["weekly"] != nil:
-			it.errf(it.lineOf("weekly"), "weekly is empty; write the day of the class, such as 周二")
+			it.errf(it.lineOf("weekly"), "weekly.empty", nil)
 		case it.vals["date"] != nil:
-			it.errf(it.lineOf("date"), "date is empty; write the day of the event, such as 2020-07-11 or today+3")
+			it.errf(it.lineOf("date"), "date.empty", nil)
 		default:
-			it.errf(it.line, "missing date (a one-off event) or weekly (a weekly class)")
+			it.errf(it.line, "date.missing", nil)
 		}
 	case date != "":
 		for _, k := range []string{"from", "until"} {
 			if it.has(k) {
-				it.errf(it.lineOf(k), "%s applies to weekly classes only; a one-off event has just a date", k)
+				it.errf(it.lineOf(k), "weekly.only", map[string]any{"Key": k})
 			}
 		}
-		d, msg := parseDay(date, p.today)
-		if msg != "" {
-			it.errf(it.lineOf("date"), "date %s", msg)
+		d, ok := p.day(it, "date", date)
+		if !ok {
 			return
 		}
 		if timeOK {
@@ -436,23 +432,15 @@ func (p *parser) timing(it *item, e *data.Event) {
 		e.Weekly = true
 		wd, ok := parseWeekday(weekly)
 		if !ok {
-			it.errf(it.lineOf("weekly"), "weekly %q is not a day of the week; write 周一…周日, mon…sun or 1–7 (1 = Monday)", weekly)
+			it.errf(it.lineOf("weekly"), "weekly.bad", map[string]any{"Value": weekly})
 		}
 		fromDay, untilDay := p.today, civil{}
 		fromOK, untilOK := true, true
 		if from != "" {
-			var msg string
-			if fromDay, msg = parseDay(from, p.today); msg != "" {
-				it.errf(it.lineOf("from"), "from %s", msg)
-				fromOK = false
-			}
+			fromDay, fromOK = p.day(it, "from", from)
 		}
 		if until != "" {
-			var msg string
-			if untilDay, msg = parseDay(until, p.today); msg != "" {
-				it.errf(it.lineOf("until"), "until %s", msg)
-				untilOK = false
-			}
+			untilDay, untilOK = p.day(it, "until", until)
 		}
 		if !ok || !fromOK || !untilOK {
 			return
@@ -460,7 +448,8 @@ func (p *parser) timing(it *item, e *data.Event) {
 		first := fromDay.AddDate(0, 0, (int(wd)-int(fromDay.Weekday())+7)%7)
 		if until != "" {
 			if untilDay.Before(first) {
-				it.errf(it.lineOf("until"), "until %s is before the first class (%s %s), so the class never takes place", formatDay(untilDay), weekly, formatDay(first))
+				it.errf(it.lineOf("until"), "until.beforeFirst", map[string]any{"Until": formatDay(untilDay),
+					"Weekly": weekly, "First": formatDay(first)})
 				return
 			}
 			e.UntilMS = at(untilDay, 0, p.loc).UnixMilli()
@@ -470,6 +459,18 @@ func (p *parser) timing(it *item, e *data.Event) {
 			e.EndMS = at(first, endMin, p.loc).UnixMilli()
 		}
 	}
+}
+
+// day reads the day s given with key, reporting it when it is not one; ok
+// is false then.
+func (p *parser) day(it *item, key, s string) (d civil, ok bool) {
+	d, f := parseDay(s, p.today)
+	if f.code != "" {
+		f.args["Key"] = key
+		it.errf(it.lineOf(key), f.code, f.args)
+		return d, false
+	}
+	return d, true
 }
 
 // honour reads one honour-wall entry, loading its photo.
@@ -494,45 +495,45 @@ func (p *parser) honour(it *item) {
 func (p *parser) photo(it *item, name string) []byte {
 	line := it.lineOf("photo")
 	if p.opts.Dir == nil {
-		it.errf(line, "photo %q: photos are not allowed here (no folder to read them from)", name)
+		it.errf(line, "photo.notAllowed", map[string]any{"Name": name})
 		return nil
 	}
 	clean := strings.ReplaceAll(name, `\`, "/")
 	if strings.HasPrefix(clean, "/") || len(clean) > 1 && clean[1] == ':' {
-		it.errf(line, "photo %q must be a path relative to the content file, such as photos/zhao.jpg", name)
+		it.errf(line, "photo.absolute", map[string]any{"Name": name})
 		return nil
 	}
 	clean = path.Clean(clean)
 	if !fs.ValidPath(clean) {
-		it.errf(line, "photo %q must be inside the content file's folder", name)
+		it.errf(line, "photo.outside", map[string]any{"Name": name})
 		return nil
 	}
 	st, err := fs.Stat(p.opts.Dir, clean)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		it.errf(line, "photo %q: no such file", name)
+		it.errf(line, "photo.missing", map[string]any{"Name": name})
 		return nil
 	case err != nil:
-		it.errf(line, "photo %q: %v", name, err)
+		it.errf(line, "photo.unreadable", map[string]any{"Name": name, "Detail": err.Error()})
 		return nil
 	case st.IsDir():
-		it.errf(line, "photo %q is a folder, not a file", name)
+		it.errf(line, "photo.folder", map[string]any{"Name": name})
 		return nil
 	case st.Size() > MaxPhotoBytes:
-		it.errf(line, "photo %q is %d bytes; at most %d MB is allowed", name, st.Size(), MaxPhotoBytes>>20)
+		it.errf(line, "photo.tooLarge", map[string]any{"Name": name, "Bytes": st.Size(), "MaxMB": MaxPhotoBytes >> 20})
 		return nil
 	}
 	b, err := fs.ReadFile(p.opts.Dir, clean)
 	if err != nil {
-		it.errf(line, "photo %q: %v", name, err)
+		it.errf(line, "photo.unreadable", map[string]any{"Name": name, "Detail": err.Error()})
 		return nil
 	}
 	if len(b) > MaxPhotoBytes {
-		it.errf(line, "photo %q is %d bytes; at most %d MB is allowed", name, len(b), MaxPhotoBytes>>20)
+		it.errf(line, "photo.tooLarge", map[string]any{"Name": name, "Bytes": len(b), "MaxMB": MaxPhotoBytes >> 20})
 		return nil
 	}
 	if _, format, err := image.DecodeConfig(bytes.NewReader(b)); err != nil || format != "png" && format != "jpeg" {
-		it.errf(line, "photo %q is not a PNG or JPEG image", name)
+		it.errf(line, "photo.notImage", map[string]any{"Name": name})
 		return nil
 	}
 	return b
@@ -552,11 +553,11 @@ func (p *parser) team(it *item) {
 		if kind, ok := teamKinds[strings.ToLower(k)]; ok {
 			t.Kind = kind
 		} else {
-			it.errf(it.lineOf("kind"), "kind %q must be 党群, 专业 or 社会 (party, professional, social)", k)
+			it.errf(it.lineOf("kind"), "kind.bad", map[string]any{"Value": k})
 		}
 	}
 	if t.Members < 0 {
-		it.errf(it.lineOf("members"), "members %d must be 0 (unknown) or more", t.Members)
+		it.errf(it.lineOf("members"), "members.negative", map[string]any{"N": t.Members})
 	}
 	p.file.Teams = append(p.file.Teams, t)
 }

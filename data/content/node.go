@@ -1,7 +1,6 @@
 package content
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,11 +13,11 @@ import (
 // centre, or the top level. Reading a key marks it used; keys that are not
 // allowed are reported by newItem.
 type item struct {
-	errs  *Errors
-	label string // "event \"taiji\"", prefixed to every message; may be empty
-	line  int    // the mapping's first line
-	vals  map[string]*yaml.Node
-	keys  map[string]*yaml.Node
+	errs    *Errors
+	subject Subject // of every problem found in the mapping
+	line    int     // the mapping's first line
+	vals    map[string]*yaml.Node
+	keys    map[string]*yaml.Node
 }
 
 // resolve follows YAML aliases.
@@ -36,27 +35,25 @@ func isNull(n *yaml.Node) bool {
 }
 
 // kindName names a node's kind for messages.
-func kindName(n *yaml.Node) string {
+func kindName(n *yaml.Node) Term {
 	switch resolve(n).Kind {
 	case yaml.MappingNode:
-		return "a mapping (key: value lines)"
+		return TermMapping
 	case yaml.SequenceNode:
-		return "a list"
+		return TermList
 	default:
-		return "text"
+		return TermText
 	}
 }
 
-// newItem reads mapping n, labelling messages with kind and the item's id
-// (or its position when it has none), and reports duplicate keys and keys
-// not in allowed.
-func newItem(errs *Errors, n *yaml.Node, kind string, index int, allowed []string) *item {
+// newItem reads mapping n, the subject of its problems being kind and the
+// item's id (or its position when it has none; kind "" for the top level),
+// and reports duplicate keys and keys not in allowed.
+func newItem(errs *Errors, n *yaml.Node, kind Term, index int, allowed []string) *item {
 	it := &item{errs: errs, line: n.Line, vals: map[string]*yaml.Node{}, keys: map[string]*yaml.Node{}}
-	it.label = kind
+	it.subject = Subject{Kind: kind, Index: index}
 	if v := resolve(mapValue(n, "id")); v != nil && v.Kind == yaml.ScalarNode && strings.TrimSpace(v.Value) != "" {
-		it.label = fmt.Sprintf("%s %q", kind, strings.TrimSpace(v.Value))
-	} else if index > 0 {
-		it.label = fmt.Sprintf("%s #%d", kind, index)
+		it.subject.ID = strings.TrimSpace(v.Value)
 	}
 	ok := map[string]bool{}
 	for _, k := range allowed {
@@ -67,21 +64,18 @@ func newItem(errs *Errors, n *yaml.Node, kind string, index int, allowed []strin
 		name := k.Value
 		switch {
 		case name == "<<" && k.Tag == "!!merge":
-			it.errf(k.Line, "YAML merge keys (<<) are not supported; write the keys out")
+			it.errf(k.Line, "key.merge", nil)
 			continue
 		case k.Kind != yaml.ScalarNode:
-			it.errf(k.Line, "a key must be a plain word, not %s", kindName(k))
+			it.errf(k.Line, "key.notWord", map[string]any{"Got": kindName(k)})
 			continue
 		case !ok[name]:
-			msg := fmt.Sprintf("unknown key %q", name)
-			if s := suggest(name, allowed); s != "" {
-				msg += fmt.Sprintf(" (did you mean %q?)", s)
-			}
-			it.errf(k.Line, "%s; allowed keys: %s", msg, strings.Join(allowed, ", "))
+			it.errf(k.Line, "key.unknown", map[string]any{"Key": name, "Suggest": suggest(name, allowed),
+				"Allowed": strings.Join(allowed, ", ")})
 			continue
 		}
 		if first, dup := it.keys[name]; dup {
-			it.errf(k.Line, "key %q given twice (first at line %d)", name, first.Line)
+			it.errf(k.Line, "key.twice", map[string]any{"Key": name, "First": first.Line})
 			continue
 		}
 		it.keys[name] = k
@@ -104,13 +98,9 @@ func mapValue(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-// errf records a problem at line, prefixed with the item's label.
-func (it *item) errf(line int, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if it.label != "" {
-		msg = it.label + ": " + msg
-	}
-	it.errs.add(line, "%s", msg)
+// errf records the problem code with args at line, in the item.
+func (it *item) errf(line int, code string, args map[string]any) {
+	*it.errs = append(*it.errs, newProblem(line, it.subject, code, args))
 }
 
 // has reports whether key was given with a non-null value.
@@ -133,7 +123,7 @@ func (it *item) str(key string) string {
 		return ""
 	}
 	if v.Kind != yaml.ScalarNode {
-		it.errf(v.Line, "%s must be text, not %s", key, kindName(v))
+		it.errf(v.Line, "value.notText", map[string]any{"Key": key, "Got": kindName(v)})
 		return ""
 	}
 	return text(v)
@@ -175,7 +165,7 @@ func (it *item) required(key string) string {
 	v := resolve(it.vals[key])
 	s := it.str(key)
 	if s == "" && (v == nil || v.Kind == yaml.ScalarNode) {
-		it.errf(it.lineOf(key), "missing %s", key)
+		it.errf(it.lineOf(key), "value.missing", map[string]any{"Key": key})
 	}
 	return s
 }
@@ -191,7 +181,7 @@ func (it *item) strList(key string) []string {
 		return []string{text(v)}
 	}
 	if v.Kind != yaml.SequenceNode {
-		it.errf(v.Line, "%s must be a list of texts, not %s", key, kindName(v))
+		it.errf(v.Line, "value.notList", map[string]any{"Key": key, "Got": kindName(v)})
 		return nil
 	}
 	var out []string
@@ -201,7 +191,7 @@ func (it *item) strList(key string) []string {
 			continue
 		}
 		if e.Kind != yaml.ScalarNode {
-			it.errf(e.Line, "%s: each entry must be text, not %s", key, kindName(e))
+			it.errf(e.Line, "value.entryNotText", map[string]any{"Key": key, "Got": kindName(e)})
 			continue
 		}
 		if s := text(e); s != "" {
@@ -220,7 +210,7 @@ func (it *item) integer(key string) int {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		it.errf(it.lineOf(key), "%s %q is not a whole number", key, s)
+		it.errf(it.lineOf(key), "value.notNumber", map[string]any{"Key": key, "Value": s})
 		return 0
 	}
 	return n
@@ -236,7 +226,7 @@ func (it *item) boolean(key string) bool {
 	case "true", "yes", "是":
 		return true
 	}
-	it.errf(it.lineOf(key), "%s %q must be true or false", key, s)
+	it.errf(it.lineOf(key), "value.notBool", map[string]any{"Key": key, "Value": s})
 	return false
 }
 

@@ -1,7 +1,6 @@
 package content
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -33,22 +32,30 @@ func civilOf(t time.Time) civil {
 // formatDay renders a day as 2006-01-02.
 func formatDay(d civil) string { return d.Format("2006-01-02") }
 
+// fault is a problem found in a value: the code of a Problem and its
+// Args. The zero fault is none.
+type fault struct {
+	code string
+	args map[string]any
+}
+
 // parseDay reads a day: 2020-07-11 (also 2020/7/11, 2020年7月11日), today,
-// today+N or today-N. today is the load day. msg is empty on success.
-func parseDay(s string, today civil) (d civil, msg string) {
+// today+N or today-N. today is the load day. f is the zero fault on
+// success; else its args lack the "Key" the day was given with.
+func parseDay(s string, today civil) (d civil, f fault) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	if m := relativeDayRE.FindStringSubmatch(t); m != nil {
 		if m[1] == "" {
-			return today, ""
+			return today, fault{}
 		}
 		n, _ := strconv.Atoi(m[2])
 		if n > maxRelativeDay {
-			return civil{}, fmt.Sprintf("%q is too far away (at most today±%d)", s, maxRelativeDay)
+			return civil{}, fault{"day.tooFar", map[string]any{"Value": s, "Max": maxRelativeDay}}
 		}
 		if m[1] == "-" {
 			n = -n
 		}
-		return today.AddDate(0, 0, n), ""
+		return today.AddDate(0, 0, n), fault{}
 	}
 	if m := absoluteDayRE.FindStringSubmatch(t); m != nil {
 		y, _ := strconv.Atoi(m[1])
@@ -56,14 +63,14 @@ func parseDay(s string, today civil) (d civil, msg string) {
 		dd, _ := strconv.Atoi(m[3])
 		d := time.Date(y, time.Month(mo), dd, 0, 0, 0, 0, time.UTC)
 		if d.Year() != y || int(d.Month()) != mo || d.Day() != dd {
-			return civil{}, fmt.Sprintf("%q is not a day of the calendar", s)
+			return civil{}, fault{"day.notInCalendar", map[string]any{"Value": s}}
 		}
 		if y < minYear || y > maxYear {
-			return civil{}, fmt.Sprintf("%q: the year must be between %d and %d", s, minYear, maxYear)
+			return civil{}, fault{"day.year", map[string]any{"Value": s, "From": minYear, "To": maxYear}}
 		}
-		return d, ""
+		return d, fault{}
 	}
-	return civil{}, fmt.Sprintf("%q is not a date; write 2020-07-11, today, today+3 or today-30", s)
+	return civil{}, fault{"day.bad", map[string]any{"Value": s}}
 }
 
 // timeSeparators are the range separators accepted between the two times,
@@ -71,30 +78,30 @@ func parseDay(s string, today civil) (d civil, msg string) {
 var timeSeparators = strings.NewReplacer("：", ":", "–", "-", "—", "-", "－", "-", "~", "-", "～", "-", "至", "-", "到", "-", " ", "", "\u3000", "")
 
 // parseTimeRange reads "09:00-11:00" into minutes after midnight. The end
-// may be 24:00. msg is empty on success.
-func parseTimeRange(s string) (startMin, endMin int, msg string) {
+// may be 24:00. f is the zero fault on success.
+func parseTimeRange(s string) (startMin, endMin int, f fault) {
 	m := timeRangeRE.FindStringSubmatch(timeSeparators.Replace(strings.TrimSpace(s)))
 	if m == nil {
-		return 0, 0, fmt.Sprintf("time %q is not a time range; write it as \"09:00-11:00\"", s)
+		return 0, 0, fault{"time.notRange", map[string]any{"Value": s}}
 	}
 	n := make([]int, 4)
 	for i := range n {
 		n[i], _ = strconv.Atoi(m[i+1])
 	}
 	if n[0] > 23 || n[1] > 59 {
-		return 0, 0, fmt.Sprintf("time %q: %s:%s is not a time of day", s, m[1], m[2])
+		return 0, 0, fault{"time.notClock", map[string]any{"Value": s, "Clock": m[1] + ":" + m[2]}}
 	}
 	if n[2] > 24 || n[3] > 59 || n[2] == 24 && n[3] != 0 {
-		return 0, 0, fmt.Sprintf("time %q: %s:%s is not a time of day", s, m[3], m[4])
+		return 0, 0, fault{"time.notClock", map[string]any{"Value": s, "Clock": m[3] + ":" + m[4]}}
 	}
 	startMin, endMin = n[0]*60+n[1], n[2]*60+n[3]
 	switch {
 	case endMin < startMin:
-		return 0, 0, fmt.Sprintf("time %q ends before it starts", s)
+		return 0, 0, fault{"time.endsBefore", map[string]any{"Value": s}}
 	case endMin == startMin:
-		return 0, 0, fmt.Sprintf("time %q ends when it starts", s)
+		return 0, 0, fault{"time.endsAtStart", map[string]any{"Value": s}}
 	}
-	return startMin, endMin, ""
+	return startMin, endMin, fault{}
 }
 
 // weekdays maps every accepted way of writing a day of the week.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/content"
+	"github.com/google/uuid"
 )
 
 // ErrBadPhoto is the error of a honour-wall photo that is not a PNG or JPEG
@@ -29,6 +30,64 @@ func (s *Store) AllHonourEntries(ctx context.Context) ([]data.HonourEntry, error
 	return collect(rows, func(h *data.HonourEntry) []any {
 		return []any{&h.ID, &h.SiteID, &h.Name, &h.Title, &h.Story, &h.Community, &h.Photo, &h.Hidden, &h.Sort}
 	})
+}
+
+// LocalHonourPrefix starts the id of every honour-wall entry made on a
+// kiosk (SaveHonour). A content file's ids are lower-case ASCII slugs
+// without ':', so a content import or a sync pull of content never
+// overwrites such an entry, nor makes a second copy of it.
+const LocalHonourPrefix = "kiosk:"
+
+// ErrNoHonourName is the error of an honour-wall entry without a name.
+var ErrNoHonourName = errors.New("an honour-wall entry needs a name")
+
+// SaveHonour stores h as a new honour-wall entry made on this kiosk and
+// returns its id: LocalHonourPrefix and a UUIDv7. h.ID is ignored; its
+// SiteID must be a site of the store. The entry goes last on the wall:
+// its Sort is one more than the highest of any entry. It returns
+// ErrNoHonourName when h.Name is empty and ErrBadPhoto when h.Photo is
+// neither nil nor a photo CheckPhoto accepts.
+func (s *Store) SaveHonour(ctx context.Context, h data.HonourEntry) (string, error) {
+	if err := checkHonour(h); err != nil {
+		return "", err
+	}
+	id := LocalHonourPrefix + uuid.Must(uuid.NewV7()).String()
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO honour(id, site_id, name, title, story, community, photo, hidden, sort)
+			VALUES(?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(sort), 0) + 1 FROM honour))`,
+			id, h.SiteID, h.Name, h.Title, h.Story, h.Community, h.Photo, h.Hidden)
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("honour entry %s: %w", id, err)
+	}
+	return id, nil
+}
+
+// UpdateHonour replaces the name, title, story and photo (nil: none) of
+// the honour-wall entry h.ID, keeping its site, community, place on the
+// wall and whether it is hidden. It returns ErrNoHonourName when h.Name
+// is empty, ErrBadPhoto when h.Photo is neither nil nor a photo
+// CheckPhoto accepts, and an error wrapping data.ErrNotFound when there is
+// no such entry.
+func (s *Store) UpdateHonour(ctx context.Context, h data.HonourEntry) error {
+	if err := checkHonour(h); err != nil {
+		return err
+	}
+	return s.updateHonour(ctx, h.ID, `UPDATE honour SET name = ?, title = ?, story = ?, photo = ? WHERE id = ?`,
+		h.Name, h.Title, h.Story, h.Photo, h.ID)
+}
+
+// checkHonour returns ErrNoHonourName or ErrBadPhoto when h cannot be
+// stored as staff made it.
+func checkHonour(h data.HonourEntry) error {
+	if h.Name == "" {
+		return ErrNoHonourName
+	}
+	if h.Photo != nil {
+		return CheckPhoto(h.Photo)
+	}
+	return nil
 }
 
 // SetHonourHidden hides the honour-wall entry id from the wall, or shows it

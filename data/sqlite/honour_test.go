@@ -7,6 +7,7 @@ import (
 	"image"
 	"image/png"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/civickiosk/kiosk/data"
@@ -94,5 +95,102 @@ func TestSetHonourPhoto(t *testing.T) {
 	}
 	if err := st.SetHonourPhoto(ctx, "nobody", buf.Bytes()); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("an unknown entry: %v, want ErrNotFound", err)
+	}
+}
+
+func TestSaveHonour(t *testing.T) {
+	st := honourStore(t)
+	ctx := context.Background()
+	id, err := st.SaveHonour(ctx, data.HonourEntry{ID: "zhao", SiteID: "c", Name: "孙师傅", Title: "2024年度身边好人",
+		Story: "修车三十年。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(id, LocalHonourPrefix) || id == "zhao" {
+		t.Errorf("id %q", id)
+	}
+	all, _ := st.AllHonourEntries(ctx)
+	if len(all) != 3 {
+		t.Fatalf("%d entries, want 3", len(all))
+	}
+	got := all[2]
+	if got.ID != id || got.Name != "孙师傅" || got.Title != "2024年度身边好人" || got.Story != "修车三十年。" ||
+		got.SiteID != "c" || got.Sort != 3 || got.Hidden {
+		t.Errorf("stored %+v", got)
+	}
+	if all[0].Name != "赵大爷" {
+		t.Errorf("the entry with id zhao was changed: %+v", all[0])
+	}
+	second, err := st.SaveHonour(ctx, data.HonourEntry{SiteID: "c", Name: "孙师傅"})
+	if err != nil || second == id {
+		t.Errorf("a second entry of the same name: %q, %v", second, err)
+	}
+	if _, err := st.SaveHonour(ctx, data.HonourEntry{SiteID: "c"}); !errors.Is(err, ErrNoHonourName) {
+		t.Errorf("no name: %v", err)
+	}
+	if _, err := st.SaveHonour(ctx, data.HonourEntry{SiteID: "c", Name: "x", Photo: []byte("no")}); !errors.Is(err, ErrBadPhoto) {
+		t.Errorf("a bad photo: %v", err)
+	}
+	if _, err := st.SaveHonour(ctx, data.HonourEntry{SiteID: "nowhere", Name: "x"}); err == nil {
+		t.Error("an entry of an unknown site was stored")
+	}
+}
+
+// A content import or sync pull after an entry is made on the kiosk
+// neither overwrites nor repeats it.
+func TestSavedHonourSurvivesContent(t *testing.T) {
+	st := honourStore(t)
+	ctx := context.Background()
+	id, err := st.SaveHonour(ctx, data.HonourEntry{SiteID: "c", Name: "孙师傅", Title: "身边好人"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &content.File{Honour: []data.HonourEntry{{ID: "zhao", SiteID: "c", Name: "赵大爷", Title: "中国好人", Sort: 1},
+		{ID: "sun", SiteID: "c", Name: "孙师傅", Title: "身边好人", Sort: 5}}}
+	if err := st.LoadContent(ctx, f); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ApplyChanges(ctx, []Change{{Kind: "honour", ID: "zhao", Honour: &f.Honour[0]}}, 1); err != nil {
+		t.Fatal(err)
+	}
+	all, _ := st.AllHonourEntries(ctx)
+	ids := map[string]data.HonourEntry{}
+	for _, e := range all {
+		ids[e.ID] = e
+	}
+	if len(all) != 4 || ids[id].Name != "孙师傅" || ids["sun"].Name != "孙师傅" {
+		t.Errorf("entries %+v", all)
+	}
+}
+
+func TestUpdateHonour(t *testing.T) {
+	st := honourStore(t)
+	ctx := context.Background()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 4, 4))); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetHonourHidden(ctx, "qian", true); err != nil {
+		t.Fatal(err)
+	}
+	err := st.UpdateHonour(ctx, data.HonourEntry{ID: "qian", SiteID: "ignored", Name: "钱阿姨", Title: "2023年度道德模范",
+		Story: "照顾孤寡老人。", Photo: buf.Bytes(), Sort: 99})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _ := st.AllHonourEntries(ctx)
+	got := all[1]
+	if got.ID != "qian" || got.Title != "2023年度道德模范" || got.Story != "照顾孤寡老人。" || !bytes.Equal(got.Photo, buf.Bytes()) ||
+		got.SiteID != "c" || got.Sort != 2 || !got.Hidden {
+		t.Errorf("updated %+v", got)
+	}
+	if all[0].Title != "身边好人" {
+		t.Errorf("another entry changed: %+v", all[0])
+	}
+	if err := st.UpdateHonour(ctx, data.HonourEntry{ID: "nobody", Name: "x"}); !errors.Is(err, data.ErrNotFound) {
+		t.Errorf("an unknown entry: %v", err)
+	}
+	if err := st.UpdateHonour(ctx, data.HonourEntry{ID: "qian"}); !errors.Is(err, ErrNoHonourName) {
+		t.Errorf("no name: %v", err)
 	}
 }

@@ -538,6 +538,42 @@ func (s *SQLStore) PutContent(ctx context.Context, items []Item, replace []strin
 	return n, err
 }
 
+// PutEdits implements Store.
+func (s *SQLStore) PutEdits(ctx context.Context, items []Item, check func(it Item, cur *Change) string, nowMS int64) ([]ContentResult, error) {
+	var out []ContentResult
+	err := s.db.Write(ctx, func(tx Tx) error {
+		out = make([]ContentResult, len(items))
+		if err := tx.Lock(ctx, LockFeed); err != nil {
+			return err
+		}
+		for i, it := range items {
+			out[i] = ContentResult{Kind: it.Kind, ID: it.ID, Status: StatusStored}
+			var cur *Change
+			c := Change{Kind: it.Kind, ID: it.ID}
+			err := tx.QueryRow(ctx, sqlItemState, it.Kind, it.ID).Scan(&c.Data, &c.Deleted)
+			switch {
+			case err == nil && !c.Deleted:
+				cur = &c
+			case err != nil && !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+			if why := check(it, cur); why != "" {
+				out[i].Status, out[i].Reason = StatusRejected, why
+				continue
+			}
+			changed, err := putItem(ctx, tx, it.Kind, it.ID, it.Data, false, nowMS, false)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", it.Kind, it.ID, err)
+			}
+			if !changed {
+				out[i].Status = StatusAlready
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // EachCheckIn implements Store.
 func (s *SQLStore) EachCheckIn(ctx context.Context, f Filter, fn func(HubRecord) error) error {
 	q, args := filterSQL(f)

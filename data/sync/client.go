@@ -106,17 +106,17 @@ func NewClient(st *sqlite.Store, o ClientOptions) *Client {
 
 // RoundResult says what one round moved.
 type RoundResult struct {
-	Stored      int   // records the hub stored
-	Already     int   // records the hub already had (a lost answer, re-sent)
-	Rejected    int   // records the hub rejected; kept here with the reason
-	Revocations int   // pass revocations sent
-	Edits       int   // content edits (events, honour-wall entries) the hub took
+	Stored      int // records the hub stored
+	Already     int // records the hub already had (a lost answer, re-sent)
+	Rejected    int // records the hub rejected; kept here with the reason
+	Revocations int // pass revocations sent
+	Edits       int // content edits (events, honour-wall entries) the hub took
 	// EditsRejected are content edits the hub rejected; kept here with the
 	// reason (sqlite.RejectedEdits).
 	EditsRejected int
-	Changes     int   // feed changes applied
-	Cursor      int64 // feed cursor after the round
-	Pending     int   // records left in the outbox
+	Changes       int   // feed changes applied
+	Cursor        int64 // feed cursor after the round
+	Pending       int   // records left in the outbox
 	// ClockOffsetMS is this kiosk's clock minus the hub's, as measured by
 	// the hub on the last push (0 when nothing was pushed).
 	ClockOffsetMS int64

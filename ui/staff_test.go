@@ -664,7 +664,7 @@ func TestSyncShowsRejectedEdits(t *testing.T) {
 	k.signIn()
 	k.tap("同步")
 	k.mustShow("在线")
-	k.mustNotShow("中心未接受")
+	k.mustNotShow("中心平台未接受")
 
 	// Two edits come back rejected at the next round, for two reasons.
 	evs, err := k.store.Events(ctx)
@@ -683,7 +683,7 @@ func TestSyncShowsRejectedEdits(t *testing.T) {
 	}
 	f.st.LastSyncMS++
 	k.shell.SyncChanged()
-	k.mustShow("1 项修改中心未接受：只能改本站及下属站点的内容", "1 项修改中心未接受：内容不完整")
+	k.mustShow("1 项修改中心平台未接受：只能改本站及下属站点的内容", "1 项修改中心平台未接受：内容不完整")
 	k.mustFit("sync screen with rejected edits")
 }
 

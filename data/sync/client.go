@@ -61,7 +61,7 @@ func (e *HTTPError) Permanent() bool {
 // ClientOptions configure a Client. Zero fields take defaults.
 type ClientOptions struct {
 	HTTP      *http.Client // default: 60 s timeout per request
-	BatchSize int          // records per push, default 500 (at most MaxBatch)
+	BatchSize int          // records (and content edits) per push, default 500 (at most MaxBatch)
 	PageSize  int          // changes per pull, default 500 (at most MaxPage)
 	Now       func() time.Time
 	// RunClock returns the kiosk's current run id and monotonic ms since the

@@ -656,6 +656,37 @@ func TestSyncNowShowsTheBacklogDraining(t *testing.T) {
 	}
 }
 
+func TestSyncShowsRejectedEdits(t *testing.T) {
+	k := newKiosk(t, small)
+	ctx := context.Background()
+	f := &fakeSync{st: hubsync.Status{Enrolled: true, Online: true, LastSyncMS: k.now.UnixMilli()}}
+	k.shell.hub.src = f
+	k.signIn()
+	k.tap("同步")
+	k.mustShow("在线")
+	k.mustNotShow("中心平台未接受")
+
+	// Two edits come back rejected at the next round, for two reasons.
+	evs, err := k.store.Events(ctx)
+	if err != nil || len(evs) < 2 {
+		t.Fatalf("events %d (%v)", len(evs), err)
+	}
+	var answers []sqlite.ContentAnswer
+	for i, reason := range []string{hubsync.RejectForbidden + ": site", hubsync.RejectInvalid + ": title"} {
+		if err := k.store.PutEvent(ctx, evs[i]); err != nil {
+			t.Fatal(err)
+		}
+		answers = append(answers, sqlite.ContentAnswer{Kind: "event", ID: evs[i].ID, Rev: 1, Status: "rejected", Reason: reason})
+	}
+	if err := k.store.MarkContentSent(ctx, answers, k.now.UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	f.st.LastSyncMS++
+	k.shell.SyncChanged()
+	k.mustShow("1 项修改中心平台未接受：只能改本站及下属站点的内容", "1 项修改中心平台未接受：内容不完整")
+	k.mustFit("sync screen with rejected edits")
+}
+
 func TestALockedDownKioskNeverSetsTheFirstPIN(t *testing.T) {
 	k := newKiosk(t, small)
 	_, quits := k.lockDown()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -27,6 +28,10 @@ type syncScreen struct {
 	problem *widget.RichText
 	detail  *widget.RichText
 	bar     *widget.ProgressBar
+	// edits says which content edits the hub refused; editsAt is the last
+	// round's end when it was read (-1: not yet).
+	edits   *widget.RichText
+	editsAt int64
 	now     *tapButton
 	// hub says where the kiosk is enrolled, or how to enrol it with
 	// command.
@@ -46,6 +51,9 @@ func (y *syncScreen) Build() fyne.CanvasObject {
 	y.detail = text("", widget.RichTextStyle{ColorName: colorNameTextSoft, SizeName: theme.SizeNameCaptionText})
 	y.detail.Wrapping = fyne.TextWrapBreak
 	y.bar = newQuietBar()
+	y.edits = text("", widget.RichTextStyle{ColorName: theme.ColorNameWarning, SizeName: theme.SizeNameCaptionText})
+	y.edits.Wrapping = fyne.TextWrapBreak
+	y.editsAt = -1
 	y.now = s.button(lang.L("sync.now"), theme.ViewRefreshIcon(), widget.HighImportance, func() {
 		if s.hub.src != nil {
 			s.hub.src.SyncNow()
@@ -55,12 +63,12 @@ func (y *syncScreen) Build() fyne.CanvasObject {
 	y.command = text("", widget.RichTextStyle{ColorName: theme.ColorNameForeground, TextStyle: fyne.TextStyle{Monospace: true}})
 	y.command.Wrapping = fyne.TextWrapBreak
 	y.showHub()
-	y.box = container.NewVBox(y.state, y.facts, y.bar, y.problem, y.detail)
+	y.box = container.NewVBox(y.state, y.facts, y.bar, y.problem, y.detail, y.edits)
 	left := container.NewVBox(s.card(y.box, nil), y.now)
 	right := container.NewVBox(text(lang.L("sync.enrolment"), styleHeading), s.card(container.NewVBox(y.hub, y.command), nil))
 	if s.hub.src == nil {
 		setText(y.state, lang.L("sync.disabled"))
-		for _, t := range []*widget.RichText{y.facts, y.problem, y.detail} {
+		for _, t := range []*widget.RichText{y.facts, y.problem, y.detail, y.edits} {
 			t.Hide()
 		}
 		y.now.Disable()
@@ -137,6 +145,10 @@ func (y *syncScreen) syncChanged(st hubsync.Status) {
 	}
 	showText(y.problem, problem)
 	showText(y.detail, detail)
+	if st.LastSyncMS != y.editsAt {
+		showText(y.edits, y.rejectedEdits())
+		y.editsAt = st.LastSyncMS
+	}
 	if draining && total > 0 {
 		y.bar.SetValue(float64(st.Progress.Sent) / float64(total))
 		y.bar.Show()
@@ -144,6 +156,32 @@ func (y *syncScreen) syncChanged(st hubsync.Status) {
 		y.bar.Hide()
 	}
 	y.box.Refresh()
+}
+
+// rejectedEdits says in plain words how many events and honour-wall
+// entries edited here the hub refused (sqlite.RejectedEdits), and why; ""
+// when none.
+func (y *syncScreen) rejectedEdits() string {
+	ctx, cancel := y.shell.query()
+	defer cancel()
+	rej, err := y.shell.staff.opts.Store.RejectedEdits(ctx)
+	if err != nil {
+		return lang.L("reason.storage")
+	}
+	forbidden := 0
+	for _, r := range rej {
+		if strings.HasPrefix(r.Reason, hubsync.RejectForbidden) {
+			forbidden++
+		}
+	}
+	var out []string
+	if forbidden > 0 {
+		out = append(out, lang.L("sync.editsForbidden", map[string]any{"N": forbidden}))
+	}
+	if n := len(rej) - forbidden; n > 0 {
+		out = append(out, lang.L("sync.editsInvalid", map[string]any{"N": n}))
+	}
+	return strings.Join(out, "\n")
 }
 
 // newQuietBar is a hidden progress bar without the percentage, which the

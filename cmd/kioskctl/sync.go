@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	commands["sync"] = command{"run one sync round with the hub (push check-ins, then pull content): sync --db PATH", syncRound}
+	commands["sync"] = command{"run one sync round with the hub (push check-ins and content edits, then pull content): sync --db PATH", syncRound}
 }
 
 func syncRound(ctx context.Context, args []string, out io.Writer) error {
@@ -33,12 +33,18 @@ func syncRound(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}})
 	r, err := cl.Round(ctx)
-	fmt.Fprintf(out, "up: %d stored, %d already stored, %d rejected, %d revocations; down: %d changes (cursor %d); %d waiting\n",
-		r.Stored, r.Already, r.Rejected, r.Revocations, r.Changes, r.Cursor, r.Pending)
+	fmt.Fprintf(out, "up: %d stored, %d already stored, %d rejected, %d revocations, %d content edits (%d rejected); down: %d changes (cursor %d); %d waiting\n",
+		r.Stored, r.Already, r.Rejected, r.Revocations, r.Edits, r.EditsRejected, r.Changes, r.Cursor, r.Pending)
 	if r.Rejected > 0 {
 		rej, _ := st.RejectedCheckIns(ctx)
 		for _, x := range rej {
 			fmt.Fprintf(out, "  rejected %s: %s\n", x.ID, x.Reason)
+		}
+	}
+	if r.EditsRejected > 0 {
+		rej, _ := st.RejectedEdits(ctx)
+		for _, x := range rej {
+			fmt.Fprintf(out, "  rejected %s %s: %s\n", x.Kind, x.ID, x.Reason)
 		}
 	}
 	if r.ClockOffsetMS > hubsync.MaxClockSkewMS || -r.ClockOffsetMS > hubsync.MaxClockSkewMS {

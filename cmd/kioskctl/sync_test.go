@@ -16,8 +16,8 @@ import (
 )
 
 // TestEnrolAndSync: a kiosk enrols at a hub on 127.0.0.1 with kioskctl
-// enrol, and kioskctl sync pulls the content and pushes its records, listing
-// the ones the hub rejected.
+// enrol, and kioskctl sync pulls the content and pushes its records and
+// events, listing the ones the hub rejected.
 func TestEnrolAndSync(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -75,10 +75,20 @@ func TestEnrolAndSync(t *testing.T) {
 		}
 	}
 	st.Close()
+	// An event added here goes up; one added for the centre, above the
+	// kiosk's station, is rejected and listed.
+	ours := strings.TrimSpace(mustCtl(t, "event", "add", "--db", db, "--title", "甲站讲座",
+		"--start", "2026-12-01T09:00:00+08:00", "--end", "2026-12-01T10:00:00+08:00"))
+	theirs := strings.TrimSpace(mustCtl(t, "event", "add", "--db", db, "--site", "centre", "--title", "中心讲座",
+		"--start", "2026-12-01T09:00:00+08:00", "--end", "2026-12-01T10:00:00+08:00"))
 	out = mustCtl(t, "sync", "--db", db)
-	if !strings.Contains(out, "up: 1 stored, 0 already stored, 1 rejected") || !strings.Contains(out, "rejected "+bad.ID+": invalid") ||
+	if !strings.Contains(out, "up: 1 stored, 0 already stored, 1 rejected, 0 revocations, 1 content edits (1 rejected)") ||
+		!strings.Contains(out, "rejected "+bad.ID+": invalid") || !strings.Contains(out, "rejected event "+theirs+": forbidden") ||
 		!strings.Contains(out, "0 waiting") {
 		t.Fatalf("sync printed %q", out)
+	}
+	if _, err := hub.ContentItem(ctx, hubsync.KindEvent, ours); err != nil {
+		t.Fatalf("the kiosk's event is not on the hub: %v", err)
 	}
 	recs, err := hubsync.CheckIns(ctx, hub, hubsync.Filter{})
 	if err != nil || len(recs) != 1 || recs[0].ID != good.ID || recs[0].SiteID != "st-a" {

@@ -271,13 +271,15 @@ func (t pgTx) Query(ctx context.Context, query string, args ...any) (hubsync.Row
 	return rows, nil
 }
 
-// Lock takes a transaction-level advisory lock: lockFeed for
-// sync.LockFeed, else one keyed by the key's 64-bit text hash.
-func (t pgTx) Lock(ctx context.Context, key string) error {
-	if key == hubsync.LockFeed {
+// Lock takes transaction-level advisory locks: lockFeed for sync.LockFeed
+// (always locked alone), else one per key keyed by its 64-bit text hash, in
+// one statement, in the order of the hashes.
+func (t pgTx) Lock(ctx context.Context, keys ...string) error {
+	if len(keys) == 1 && keys[0] == hubsync.LockFeed {
 		_, err := t.c.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockFeed)
 		return err
 	}
-	_, err := t.c.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, key)
+	_, err := t.c.Exec(ctx, `SELECT count(pg_advisory_xact_lock(h)) FROM
+		(SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS locks`, keys)
 	return err
 }

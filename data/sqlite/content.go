@@ -94,9 +94,16 @@ func putEvent(ctx context.Context, tx *sql.Tx, e data.Event) error {
 	return nil
 }
 
-// PutEvent creates or replaces one event.
+// PutEvent creates or replaces one event (staff mode: made, changed or
+// cancelled) and, in the same transaction, puts it in the content outbox to
+// go up to the hub.
 func (s *Store) PutEvent(ctx context.Context, e data.Event) error {
-	return s.write(ctx, func(tx *sql.Tx) error { return putEvent(ctx, tx, e) })
+	return s.write(ctx, func(tx *sql.Tx) error {
+		if err := putEvent(ctx, tx, e); err != nil {
+			return err
+		}
+		return queueEdit(ctx, tx, editEvent, e.ID)
+	})
 }
 
 // sitesParentsFirst orders sites so that every parent precedes its children.
@@ -208,14 +215,18 @@ func (s *Store) Event(ctx context.Context, id string) (data.Event, error) {
 
 // HonourEntries returns the visible honour-wall entries, by sort then name.
 func (s *Store) HonourEntries(ctx context.Context) ([]data.HonourEntry, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, site_id, name, title, story, community, photo, hidden, sort
-		FROM honour WHERE hidden = 0 ORDER BY sort, name`)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+honourCols+` FROM honour WHERE hidden = 0 ORDER BY sort, name`)
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(h *data.HonourEntry) []any {
-		return []any{&h.ID, &h.SiteID, &h.Name, &h.Title, &h.Story, &h.Community, &h.Photo, &h.Hidden, &h.Sort}
-	})
+	return collect(rows, honourDest)
+}
+
+// honourCols are the honour table's columns in data.HonourEntry field order.
+const honourCols = `id, site_id, name, title, story, community, photo, hidden, sort`
+
+func honourDest(h *data.HonourEntry) []any {
+	return []any{&h.ID, &h.SiteID, &h.Name, &h.Title, &h.Story, &h.Community, &h.Photo, &h.Hidden, &h.Sort}
 }
 
 // Teams returns the volunteer teams, by kind then name.

@@ -22,14 +22,11 @@ var ErrBadPhoto = errors.New("the photo is not a PNG or JPEG image of at most 8 
 // AllHonourEntries returns every honour-wall entry, hidden ones included, by
 // sort then name.
 func (s *Store) AllHonourEntries(ctx context.Context) ([]data.HonourEntry, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, site_id, name, title, story, community, photo, hidden, sort
-		FROM honour ORDER BY sort, name`)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+honourCols+` FROM honour ORDER BY sort, name`)
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(h *data.HonourEntry) []any {
-		return []any{&h.ID, &h.SiteID, &h.Name, &h.Title, &h.Story, &h.Community, &h.Photo, &h.Hidden, &h.Sort}
-	})
+	return collect(rows, honourDest)
 }
 
 // LocalHonourPrefix starts the id of every honour-wall entry made on a
@@ -91,8 +88,8 @@ func checkHonour(h data.HonourEntry) error {
 }
 
 // SetHonourHidden hides the honour-wall entry id from the wall, or shows it
-// again. It returns an error wrapping data.ErrNotFound when there is no such
-// entry.
+// again, and puts the entry in the content outbox. It returns an error
+// wrapping data.ErrNotFound when there is no such entry.
 func (s *Store) SetHonourHidden(ctx context.Context, id string, hidden bool) error {
 	return s.updateHonour(ctx, id, `UPDATE honour SET hidden = ? WHERE id = ?`, hidden, id)
 }
@@ -100,7 +97,8 @@ func (s *Store) SetHonourHidden(ctx context.Context, id string, hidden bool) err
 // SetHonourPhoto replaces the photo of the honour-wall entry id; nil
 // removes it, so that a generated avatar is shown. A photo must be a PNG
 // or JPEG image of at most content.MaxPhotoBytes, else ErrBadPhoto is
-// returned. It returns an error wrapping data.ErrNotFound when there is no
+// returned. The entry, photo included, goes in the content outbox. It
+// returns an error wrapping data.ErrNotFound when there is no
 // such entry.
 func (s *Store) SetHonourPhoto(ctx context.Context, id string, photo []byte) error {
 	if photo != nil {
@@ -123,7 +121,8 @@ func CheckPhoto(b []byte) error {
 	return nil
 }
 
-// updateHonour runs an update of one honour-wall entry.
+// updateHonour runs an update of one honour-wall entry and, in the same
+// transaction, puts the entry in the content outbox to go up to the hub.
 func (s *Store) updateHonour(ctx context.Context, id, query string, args ...any) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, query, args...)
@@ -135,6 +134,6 @@ func (s *Store) updateHonour(ctx context.Context, id, query string, args ...any)
 		} else if n == 0 {
 			return fmt.Errorf("honour entry %s: %w", id, data.ErrNotFound)
 		}
-		return nil
+		return queueEdit(ctx, tx, editHonour, id)
 	})
 }

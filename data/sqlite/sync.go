@@ -201,7 +201,9 @@ type Change struct {
 // one transaction: either the whole page and the cursor are applied or
 // nothing is. Foreign keys are checked at commit, so a page may list items in
 // any order. A deleted site is kept while anything here still refers to it;
-// this kiosk's own signing key is never replaced or deleted.
+// this kiosk's own signing key is never replaced or deleted; an event or
+// honour-wall entry edited here and still in the content outbox keeps the
+// kiosk's version (the edit reaches the hub later, so it wins there).
 func (s *Store) ApplyChanges(ctx context.Context, cs []Change, cursor int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
@@ -220,6 +222,11 @@ func applyChange(ctx context.Context, tx *sql.Tx, c Change) error {
 	exec := func(q string, args ...any) error {
 		_, err := tx.ExecContext(ctx, q, args...)
 		return err
+	}
+	if c.Kind == editEvent || c.Kind == editHonour {
+		if pending, err := pendingEdit(ctx, tx, c.Kind, c.ID); err != nil || pending {
+			return err
+		}
 	}
 	if c.Deleted {
 		switch c.Kind {

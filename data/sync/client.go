@@ -61,7 +61,7 @@ func (e *HTTPError) Permanent() bool {
 // ClientOptions configure a Client. Zero fields take defaults.
 type ClientOptions struct {
 	HTTP      *http.Client // default: 60 s timeout per request
-	BatchSize int          // records per push, default 500 (at most MaxBatch)
+	BatchSize int          // records (and content edits) per push, default 500 (at most MaxBatch)
 	PageSize  int          // changes per pull, default 500 (at most MaxPage)
 	Now       func() time.Time
 	// RunClock returns the kiosk's current run id and monotonic ms since the
@@ -106,13 +106,17 @@ func NewClient(st *sqlite.Store, o ClientOptions) *Client {
 
 // RoundResult says what one round moved.
 type RoundResult struct {
-	Stored      int   // records the hub stored
-	Already     int   // records the hub already had (a lost answer, re-sent)
-	Rejected    int   // records the hub rejected; kept here with the reason
-	Revocations int   // pass revocations sent
-	Changes     int   // feed changes applied
-	Cursor      int64 // feed cursor after the round
-	Pending     int   // records left in the outbox
+	Stored      int // records the hub stored
+	Already     int // records the hub already had (a lost answer, re-sent)
+	Rejected    int // records the hub rejected; kept here with the reason
+	Revocations int // pass revocations sent
+	Edits       int // content edits (events, honour-wall entries) the hub took
+	// EditsRejected are content edits the hub rejected; kept here with the
+	// reason (sqlite.RejectedEdits).
+	EditsRejected int
+	Changes       int   // feed changes applied
+	Cursor        int64 // feed cursor after the round
+	Pending       int   // records left in the outbox
 	// ClockOffsetMS is this kiosk's clock minus the hub's, as measured by
 	// the hub on the last push (0 when nothing was pushed).
 	ClockOffsetMS int64
@@ -149,6 +153,7 @@ func (c *Client) push(ctx context.Context, e sqlite.Enrolment, res *RoundResult)
 	if err != nil {
 		return err
 	}
+	oldHub := false // the hub answered no content results: it predates content edits
 	for {
 		recs, err := c.st.Outbox(ctx, c.o.BatchSize)
 		if err != nil {
@@ -162,7 +167,13 @@ func (c *Client) push(ctx context.Context, e sqlite.Enrolment, res *RoundResult)
 		if err != nil {
 			return err
 		}
-		if len(recs) == 0 && len(revs) == 0 && len(codes) == 0 {
+		var edits []sqlite.ContentEdit
+		if !oldHub {
+			if edits, err = c.st.ContentOutbox(ctx, c.o.BatchSize, MaxPageBytes); err != nil {
+				return err
+			}
+		}
+		if len(recs) == 0 && len(revs) == 0 && len(codes) == 0 && len(edits) == 0 {
 			return nil
 		}
 		req := PushRequest{SiteID: e.SiteID, DeviceID: dev, SentWallMS: c.o.Now().UnixMilli(),
@@ -184,9 +195,23 @@ func (c *Client) push(ctx context.Context, e sqlite.Enrolment, res *RoundResult)
 			req.EventCodes = append(req.EventCodes, EventCode{Token: ec.Token, EventID: ec.EventID,
 				SessionStartMS: ec.SessionStartMS, Slot: ec.Slot, IssuedMS: ec.IssuedMS})
 		}
+		for _, ed := range edits {
+			ce, err := contentEditOf(ed)
+			if err != nil {
+				return err
+			}
+			req.Content = append(req.Content, ce)
+		}
 		var resp PushResponse
 		if err := c.do(ctx, e, http.MethodPost, PathPush, req, &resp); err != nil {
 			return err
+		}
+		answers, err := contentAnswers(edits, resp.Content, res)
+		if err != nil {
+			return err
+		}
+		if len(edits) > 0 && answers == nil {
+			oldHub = true
 		}
 		if len(resp.Results) != len(recs) {
 			return fmt.Errorf("hub answered %d results for %d records", len(resp.Results), len(recs))
@@ -218,6 +243,9 @@ func (c *Client) push(ctx context.Context, e sqlite.Enrolment, res *RoundResult)
 		if err := c.st.MarkEventCodesSent(ctx, sent); err != nil {
 			return err
 		}
+		if err := c.st.MarkContentSent(ctx, answers, now); err != nil {
+			return err
+		}
 		res.Revocations += len(refs)
 		res.ClockOffsetMS = resp.ClockOffsetMS
 		if c.o.Progress != nil {
@@ -225,6 +253,45 @@ func (c *Client) push(ctx context.Context, e sqlite.Enrolment, res *RoundResult)
 			c.o.Progress(Progress{Sent: res.Stored + res.Already + res.Rejected, Pending: n})
 		}
 	}
+}
+
+// contentEditOf is the wire form of an item edited on the kiosk.
+func contentEditOf(ed sqlite.ContentEdit) (ContentEdit, error) {
+	var v any = ed.Event
+	if ed.Honour != nil {
+		v = ed.Honour
+	}
+	b, err := json.Marshal(v)
+	return ContentEdit{Kind: ed.Kind, ID: ed.ID, Data: b}, err
+}
+
+// contentAnswers matches the hub's answers to the edits sent, counting them
+// in res. No answers at all (nil, nil) means a hub that predates content
+// edits: they stay in the outbox.
+func contentAnswers(edits []sqlite.ContentEdit, rs []ContentResult, res *RoundResult) ([]sqlite.ContentAnswer, error) {
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	if len(rs) != len(edits) {
+		return nil, fmt.Errorf("hub answered %d results for %d content edits", len(rs), len(edits))
+	}
+	out := make([]sqlite.ContentAnswer, len(rs))
+	for i, r := range rs {
+		ed := edits[i]
+		if r.Kind != ed.Kind || r.ID != ed.ID {
+			return nil, fmt.Errorf("hub answered for %s %s in place of %s %s", r.Kind, r.ID, ed.Kind, ed.ID)
+		}
+		switch r.Status {
+		case StatusStored, StatusAlready:
+			res.Edits++
+		case StatusRejected:
+			res.EditsRejected++
+		default:
+			return nil, fmt.Errorf("hub answered status %q for %s %s", r.Status, r.Kind, r.ID)
+		}
+		out[i] = sqlite.ContentAnswer{Kind: ed.Kind, ID: ed.ID, Rev: ed.Rev, Status: string(r.Status), Reason: r.Reason}
+	}
+	return out, nil
 }
 
 func (c *Client) pull(ctx context.Context, e sqlite.Enrolment, res *RoundResult) error {

@@ -233,8 +233,8 @@ func (h *hub) push(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, http.StatusBadRequest, fmt.Errorf("malformed batch: %w", err))
 		return
 	}
-	if len(req.Records) > MaxBatch || len(req.Revocations) > MaxBatch {
-		h.fail(w, http.StatusRequestEntityTooLarge, fmt.Errorf("at most %d records and %d revocations per batch", MaxBatch, MaxBatch))
+	if len(req.Records) > MaxBatch || len(req.Revocations) > MaxBatch || len(req.Content) > MaxBatch {
+		h.fail(w, http.StatusRequestEntityTooLarge, fmt.Errorf("at most %d records, revocations and content edits per batch", MaxBatch))
 		return
 	}
 	if req.SiteID != dev.SiteID || req.DeviceID != dev.ID {
@@ -284,7 +284,12 @@ func (h *hub) push(w http.ResponseWriter, r *http.Request) {
 	for j, i := range at {
 		results[i] = stored[j]
 	}
-	writeJSON(w, http.StatusOK, PushResponse{Results: results, Revocations: len(b.Revocations),
+	edits, err := h.storeEdits(r.Context(), dev, req.Content, now)
+	if err != nil {
+		h.fail(w, http.StatusInternalServerError, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, PushResponse{Results: results, Content: edits, Revocations: len(b.Revocations),
 		ReceivedMS: now, ClockOffsetMS: b.ClockOffsetMS})
 }
 

@@ -242,7 +242,7 @@ func (t sqliteTx) Query(ctx context.Context, query string, args ...any) (Rows, e
 }
 
 // Lock does nothing: SQLite runs one write transaction at a time.
-func (sqliteTx) Lock(context.Context, string) error { return nil }
+func (sqliteTx) Lock(context.Context, ...string) error { return nil }
 
 // sqlRows adapts *sql.Rows to Rows.
 type sqlRows struct{ *sql.Rows }

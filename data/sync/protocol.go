@@ -7,12 +7,16 @@
 // batch never makes a second row; the hub answers per record (stored, already
 // stored, rejected with a reason). Pass revocations go up the same way.
 //
+// Events and honour-wall entries edited in a kiosk's staff mode go up too,
+// each item's whole state; the hub puts those of the kiosk's site (or sites
+// under it) on the feed like its own imports and rejects the others.
+//
 // Down: a change feed of the centre's content (sites, events, honour wall,
 // teams, the centre's description), pass revocations and kiosks' public keys.
 // Its cursor is a sequence number issued by the hub in commit order, never a
-// kiosk time; deletions are tombstones. Content is edited at the hub only (by
-// importing a content file there); on each (kind, id) the last write in hub
-// order wins.
+// kiosk time; deletions are tombstones. Content is imported at the hub or
+// edited on kiosks; on each (kind, id) the last write in hub order (the
+// order in which the hub stores them) wins.
 //
 // Authentication: a kiosk exchanges a one-time enrolment code for a device
 // token, sent as "Authorization: Bearer TOKEN". The hub keeps only the
@@ -40,9 +44,9 @@ const (
 
 // Limits of one request.
 const (
-	MaxBatch     = 1000    // records per PushRequest
-	MaxPage      = 1000    // changes per ChangesResponse
-	MaxBodyBytes = 8 << 20 // request body, bytes
+	MaxBatch     = 1000     // records per PushRequest
+	MaxPage      = 1000     // changes per ChangesResponse
+	MaxBodyBytes = 16 << 20 // request body, bytes (room for one edited honour-wall entry with an 8 MB photo)
 )
 
 // EnrolRequest exchanges a one-time enrolment code for a device token.
@@ -151,6 +155,29 @@ type PushRequest struct {
 	// EventCodes are the event sign-in tokens the kiosk showed since the
 	// last push, kept by the hub for audit.
 	EventCodes []EventCode `json:"event_codes,omitempty"`
+	// Content are events and honour-wall entries edited in the kiosk's
+	// staff mode (at most MaxBatch). A hub that predates them ignores the
+	// field and answers no PushResponse.Content; the kiosk then keeps them.
+	Content []ContentEdit `json:"content,omitempty"`
+}
+
+// ContentEdit is an event or honour-wall entry edited on a kiosk, going up
+// to the hub: its whole current state, Data as on the feed (data.Event or
+// data.HonourEntry in JSON; an entry's photo travels with it).
+type ContentEdit struct {
+	Kind string          `json:"kind"` // KindEvent or KindHonour
+	ID   string          `json:"id"`
+	Data json.RawMessage `json:"data"`
+}
+
+// ContentResult is the hub's answer for one ContentEdit: StatusStored (put
+// on the feed now, with a new Seq), StatusAlready (the feed holds the same
+// data) or StatusRejected with a reason (RejectInvalid, RejectForbidden).
+type ContentResult struct {
+	Kind   string       `json:"kind"`
+	ID     string       `json:"id"`
+	Status RecordStatus `json:"status"`
+	Reason string       `json:"reason,omitempty"`
 }
 
 // RecordStatus is the hub's answer for one uploaded record.
@@ -168,6 +195,9 @@ const (
 const (
 	RejectInvalid    = "invalid"     // a field is malformed (id not a UUID, unknown direction or outcome, …)
 	RejectIDConflict = "id_conflict" // the hub holds another record under this id
+	// RejectForbidden: a content edit of an item whose site (as sent, or as
+	// the hub holds it) is not the kiosk's site or under it.
+	RejectForbidden = "forbidden"
 )
 
 // RecordResult is the hub's answer for one record of a batch.
@@ -181,10 +211,11 @@ type RecordResult struct {
 // ReceivedMS is the hub's clock when the batch arrived; ClockOffsetMS is the
 // kiosk's clock error measured from it (SentWallMS − ReceivedMS).
 type PushResponse struct {
-	Results       []RecordResult `json:"results"`
-	Revocations   int            `json:"revocations"` // revocations accepted (new or already known)
-	ReceivedMS    int64          `json:"received_ms"`
-	ClockOffsetMS int64          `json:"clock_offset_ms"`
+	Results       []RecordResult  `json:"results"`
+	Content       []ContentResult `json:"content,omitempty"` // one per PushRequest.Content, in order
+	Revocations   int             `json:"revocations"`       // revocations accepted (new or already known)
+	ReceivedMS    int64           `json:"received_ms"`
+	ClockOffsetMS int64           `json:"clock_offset_ms"`
 }
 
 // Kinds of change on the feed.

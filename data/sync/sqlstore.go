@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -39,11 +38,14 @@ type Tx interface {
 	QueryRow(ctx context.Context, query string, args ...any) Row
 	// Query runs a query.
 	Query(ctx context.Context, query string, args ...any) (Rows, error)
-	// Lock takes a lock on key held until the transaction ends: a
-	// transaction-level advisory lock on PostgreSQL, where several hubs
-	// write at once; nothing on SQLite, whose write transactions run one at
-	// a time. Keys are LockFeed and GroupLockKey(k).
-	Lock(ctx context.Context, key string) error
+	// Lock takes a lock on each of keys, held until the transaction ends:
+	// transaction-level advisory locks on PostgreSQL, where several hubs
+	// write at once, taken in one statement in an order that does not
+	// depend on the order of keys (so two transactions locking overlapping
+	// sets never deadlock); nothing on SQLite, whose write transactions run
+	// one at a time. LockFeed is always locked alone, after any other lock
+	// of the transaction.
+	Lock(ctx context.Context, keys ...string) error
 }
 
 // Row is one row of a query's result.
@@ -115,9 +117,7 @@ var (
 
 	sqlInsertRecord = `INSERT INTO checkins(` + recordCols + `, ` + hubAddedCols + `)
 		VALUES(` + strings.Repeat("?, ", 21) + `?) ON CONFLICT(id) DO NOTHING`
-	sqlRecord = `SELECT ` + recordCols + ` FROM checkins WHERE id = ?`
-	sqlGroup  = `SELECT id, true_ms, duplicate_of FROM checkins
-		WHERE subject = ? AND event_id = ? AND session_start_ms = ? AND direction = ? AND outcome = 'accepted'`
+	sqlRecord       = `SELECT ` + recordCols + ` FROM checkins WHERE id = ?`
 	sqlSetDuplicate = `UPDATE checkins SET duplicate_of = ? WHERE id = ?`
 
 	sqlItemState = `SELECT data, deleted FROM content WHERE kind = ? AND id = ?`
@@ -370,39 +370,75 @@ func (s *SQLStore) Push(ctx context.Context, dev Device, b Batch) ([]RecordResul
 	return out, nil
 }
 
-// rankGroups marks duplicates in each group, holding the group's lock so
-// that concurrent hubs see each other's committed rows. Locks are taken in a
-// fixed order to avoid deadlocks.
+// rankGroups marks duplicates in the groups, holding their locks (taken in
+// one statement, in a fixed order, so that two hubs never deadlock) so that
+// concurrent hubs see each other's committed rows. One query per
+// groupsPerQuery groups reads their members, and only the marks that change
+// are written (in one round trip).
 func rankGroups(ctx context.Context, tx Tx, groups map[GroupKey]bool) error {
-	keys := make([]string, 0, len(groups))
-	byLock := make(map[string]GroupKey, len(groups))
+	if len(groups) == 0 {
+		return nil
+	}
+	keys := make([]GroupKey, 0, len(groups))
+	locks := make([]string, 0, len(groups))
 	for k := range groups {
-		l := GroupLockKey(k)
-		keys, byLock[l] = append(keys, l), k
+		keys, locks = append(keys, k), append(locks, GroupLockKey(k))
 	}
-	sort.Strings(keys)
-	for _, l := range keys {
-		if err := tx.Lock(ctx, l); err != nil {
-			return err
+	if err := tx.Lock(ctx, locks...); err != nil {
+		return err
+	}
+	members := map[GroupKey][]GroupMember{}
+	for len(keys) > 0 {
+		n := min(len(keys), groupsPerQuery)
+		args := make([]any, 0, 4*n)
+		for _, k := range keys[:n] {
+			args = append(args, k.Subject, k.EventID, k.SessionStartMS, k.Direction)
 		}
-	}
-	for _, l := range keys {
-		k := byLock[l]
-		rows, err := tx.Query(ctx, sqlGroup, k.Subject, k.EventID, k.SessionStartMS, k.Direction)
+		keys = keys[n:]
+		rows, err := tx.Query(ctx, sqlGroups(n), args...)
 		if err != nil {
 			return err
 		}
-		ms, err := collect(rows, func(m *GroupMember) []any { return []any{&m.ID, &m.TrueMS, &m.DuplicateOf} })
+		type row struct {
+			k GroupKey
+			m GroupMember
+		}
+		ms, err := collect(rows, func(r *row) []any {
+			return []any{&r.k.Subject, &r.k.EventID, &r.k.SessionStartMS, &r.k.Direction, &r.m.ID, &r.m.TrueMS, &r.m.DuplicateOf}
+		})
 		if err != nil {
 			return err
 		}
+		for _, r := range ms {
+			members[r.k] = append(members[r.k], r.m)
+		}
+	}
+	var set [][]any
+	for _, ms := range members {
 		for id, dup := range RankGroup(ms) {
-			if _, err := tx.Exec(ctx, sqlSetDuplicate, dup, id); err != nil {
-				return err
-			}
+			set = append(set, []any{dup, id})
 		}
 	}
-	return nil
+	_, err := tx.ExecMany(ctx, sqlSetDuplicate, set)
+	return err
+}
+
+// groupsPerQuery is how many duplicate groups one sqlGroups query reads (4
+// parameters each, well under SQLite's and PostgreSQL's limits).
+const groupsPerQuery = 500
+
+// sqlGroups is the query of the members of n duplicate groups, given as n
+// (subject, event id, session start, direction) arguments: each member's
+// group, then its id, true time and mark. CROSS JOIN makes SQLite loop over
+// the groups and seek each in the checkins_group index (with many groups it
+// would otherwise scan the whole index); PostgreSQL plans it as any join.
+func sqlGroups(n int) string {
+	return `WITH k(subject, event_id, session_start_ms, direction) AS (VALUES ` +
+		strings.Repeat(`(?, ?, CAST(? AS BIGINT), ?), `, n-1) + `(?, ?, CAST(? AS BIGINT), ?))
+		SELECT c.subject, c.event_id, c.session_start_ms, c.direction, c.id, c.true_ms, c.duplicate_of
+		FROM k CROSS JOIN checkins c
+		WHERE c.subject = k.subject AND c.event_id = k.event_id AND c.session_start_ms = k.session_start_ms
+			AND c.direction = k.direction AND c.outcome = 'accepted'`
 }
 
 // putItem puts one feed entry with the next Seq unless it is unchanged (or,
@@ -500,6 +536,42 @@ func (s *SQLStore) PutContent(ctx context.Context, items []Item, replace []strin
 		return nil
 	})
 	return n, err
+}
+
+// PutEdits implements Store.
+func (s *SQLStore) PutEdits(ctx context.Context, items []Item, check func(it Item, cur *Change) string, nowMS int64) ([]ContentResult, error) {
+	var out []ContentResult
+	err := s.db.Write(ctx, func(tx Tx) error {
+		out = make([]ContentResult, len(items))
+		if err := tx.Lock(ctx, LockFeed); err != nil {
+			return err
+		}
+		for i, it := range items {
+			out[i] = ContentResult{Kind: it.Kind, ID: it.ID, Status: StatusStored}
+			var cur *Change
+			c := Change{Kind: it.Kind, ID: it.ID}
+			err := tx.QueryRow(ctx, sqlItemState, it.Kind, it.ID).Scan(&c.Data, &c.Deleted)
+			switch {
+			case err == nil && !c.Deleted:
+				cur = &c
+			case err != nil && !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+			if why := check(it, cur); why != "" {
+				out[i].Status, out[i].Reason = StatusRejected, why
+				continue
+			}
+			changed, err := putItem(ctx, tx, it.Kind, it.ID, it.Data, false, nowMS, false)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", it.Kind, it.ID, err)
+			}
+			if !changed {
+				out[i].Status = StatusAlready
+			}
+		}
+		return nil
+	})
+	return out, err
 }
 
 // EachCheckIn implements Store.

@@ -156,6 +156,14 @@ type Store interface {
 	// order, tombstones that kind's live items not among items. It returns
 	// how many feed entries changed.
 	PutContent(ctx context.Context, items []Item, replace []string, nowMS int64) (int, error)
+	// PutEdits stores content edited on a kiosk in one transaction holding
+	// the feed lock: each item is passed to check with its current feed
+	// entry (nil when there is none or it is a tombstone) and, unless check
+	// returns a rejection reason, put on the feed as PutContent does. It
+	// answers per item, in order: StatusStored, StatusAlready (data
+	// unchanged; the entry keeps its Seq) or StatusRejected with check's
+	// reason.
+	PutEdits(ctx context.Context, items []Item, check func(it Item, cur *Change) string, nowMS int64) ([]ContentResult, error)
 	// LiveContent returns the live (not deleted) feed entries of one kind,
 	// by id.
 	LiveContent(ctx context.Context, kind string) ([]Change, error)

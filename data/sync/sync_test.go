@@ -488,3 +488,54 @@ func TestEnrolRetry(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentPushesAgreeOnOriginals: two hubs on one database store
+// batches whose duplicate groups overlap, listed in opposite orders, at the
+// same time; every group ends with one original, its earliest record, and
+// every other record marked as its duplicate.
+func TestConcurrentPushesAgreeOnOriginals(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func() hubsync.Store) {
+		hubs := []hubsync.Store{open(), open()}
+		for _, h := range hubs {
+			defer h.Close()
+		}
+		const people, rounds = 30, 8
+		var wg sync.WaitGroup
+		for i, h := range hubs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				dev := hubsync.Device{ID: fmt.Sprintf("dev-%d", i), SiteID: "st-a"}
+				for r := range rounds {
+					b := hubsync.Batch{ReceivedMS: 1_000_000}
+					for p := range people {
+						if i == 1 {
+							p = people - 1 - p
+						}
+						rec := hubsync.Record{ID: fmt.Sprintf("0190%04d-0000-7000-8000-%012d", i*rounds+r, p),
+							PassKeyID: 9, PassNo: uint32(p + 1), EventID: "ev-a", SessionStartMS: 500_000,
+							Direction: "in", Method: "qr", DeviceID: dev.ID, WallMS: int64(900_000 + 1000*(i*rounds+r)),
+							RunID: "r", RunMS: 1, Outcome: "accepted"}
+						b.Records = append(b.Records, hubsync.HubRecord{Record: rec, SiteID: dev.SiteID,
+							Subject: rec.Subject(), ReceivedMS: b.ReceivedMS})
+					}
+					if _, err := h.Push(ctx, dev, b); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		recs := hubRecords(t, hubs[0])
+		if len(recs) != 2*rounds*people {
+			t.Fatalf("hub holds %d records, want %d", len(recs), 2*rounds*people)
+		}
+		for _, r := range recs {
+			want := fmt.Sprintf("01900000-0000-7000-8000-%012d", r.PassNo-1) // the earliest wall time
+			if r.ID == want && r.DuplicateOf != "" || r.ID != want && r.DuplicateOf != want {
+				t.Fatalf("record %s is marked a duplicate of %q, want the original %s", r.ID, r.DuplicateOf, want)
+			}
+		}
+	})
+}

@@ -408,7 +408,7 @@ func (f *eventForm) show() {
 func (f *eventForm) save() {
 	s := f.shell
 	if f.isNew && f.ev.ID == "" {
-		f.ev.ID = "k" + strconv.FormatInt(s.Now().UnixMilli(), 36)
+		f.ev.ID = data.NewLocalID()
 	}
 	if f.ev.Weekly && f.ev.UntilMS != 0 && f.ev.UntilMS < f.ev.StartMS {
 		f.ev.UntilMS = 0

@@ -15,7 +15,6 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/civickiosk/kiosk/data"
-	"github.com/civickiosk/kiosk/data/sqlite"
 )
 
 // honourEntry reads the honour-wall entry id, hidden or not.
@@ -177,7 +176,7 @@ func TestHonourAddEntry(t *testing.T) {
 		t.Fatalf("%d entries, want %d", len(after), len(before)+1)
 	}
 	e := after[len(after)-1]
-	if !strings.HasPrefix(e.ID, sqlite.LocalHonourPrefix) || e.Name != "刘建国" || e.Title != "2024年度身边好人" ||
+	if !strings.HasPrefix(e.ID, data.LocalIDPrefix) || e.Name != "刘建国" || e.Title != "2024年度身边好人" ||
 		e.Story != "退役军人，社区志愿服务队骨干。\n哪里需要就出现在哪里。" || !bytes.Equal(e.Photo, photo) ||
 		e.SiteID != "xiaodian" || e.Hidden {
 		t.Errorf("stored %+v", e)

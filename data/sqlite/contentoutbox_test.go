@@ -110,3 +110,24 @@ func TestContentOutbox(t *testing.T) {
 		t.Fatalf("outbox %+v, want both entries", es)
 	}
 }
+
+// Entries made and edited on the kiosk go up too, as they stand.
+func TestContentOutboxNewHonour(t *testing.T) {
+	ctx := context.Background()
+	st := honourStore(t)
+	id, err := st.SaveHonour(ctx, data.HonourEntry{SiteID: "c", Name: "刘建国", Title: "身边好人"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := st.ContentOutbox(ctx, 10, 1<<20)
+	if err != nil || len(es) != 1 || es[0].Kind != "honour" || es[0].ID != id || es[0].Honour.Name != "刘建国" {
+		t.Fatalf("outbox after SaveHonour %+v (%v)", es, err)
+	}
+	if err := st.UpdateHonour(ctx, data.HonourEntry{ID: id, Name: "刘建国", Title: "2024年度身边好人", Story: "义务理发"}); err != nil {
+		t.Fatal(err)
+	}
+	es, err = st.ContentOutbox(ctx, 10, 1<<20)
+	if err != nil || len(es) != 1 || es[0].Rev != 2 || es[0].Honour.Story != "义务理发" || es[0].Honour.SiteID != "c" {
+		t.Fatalf("outbox after UpdateHonour %+v (%v)", es, err)
+	}
+}

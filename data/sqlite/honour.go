@@ -12,7 +12,6 @@ import (
 
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/content"
-	"github.com/google/uuid"
 )
 
 // ErrBadPhoto is the error of a honour-wall photo that is not a PNG or JPEG
@@ -29,17 +28,11 @@ func (s *Store) AllHonourEntries(ctx context.Context) ([]data.HonourEntry, error
 	return collect(rows, honourDest)
 }
 
-// LocalHonourPrefix starts the id of every honour-wall entry made on a
-// kiosk (SaveHonour). A content file's ids are lower-case ASCII slugs
-// without ':', so a content import or a sync pull of content never
-// overwrites such an entry, nor makes a second copy of it.
-const LocalHonourPrefix = "kiosk:"
-
 // ErrNoHonourName is the error of an honour-wall entry without a name.
 var ErrNoHonourName = errors.New("an honour-wall entry needs a name")
 
 // SaveHonour stores h as a new honour-wall entry made on this kiosk and
-// returns its id: LocalHonourPrefix and a UUIDv7. h.ID is ignored; its
+// returns its id, from data.NewLocalID. h.ID is ignored; its
 // SiteID must be a site of the store. The entry goes last on the wall:
 // its Sort is one more than the highest of any entry. It returns
 // ErrNoHonourName when h.Name is empty and ErrBadPhoto when h.Photo is
@@ -48,12 +41,15 @@ func (s *Store) SaveHonour(ctx context.Context, h data.HonourEntry) (string, err
 	if err := checkHonour(h); err != nil {
 		return "", err
 	}
-	id := LocalHonourPrefix + uuid.Must(uuid.NewV7()).String()
+	id := data.NewLocalID()
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO honour(id, site_id, name, title, story, community, photo, hidden, sort)
 			VALUES(?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(sort), 0) + 1 FROM honour))`,
 			id, h.SiteID, h.Name, h.Title, h.Story, h.Community, h.Photo, h.Hidden)
-		return err
+		if err != nil {
+			return err
+		}
+		return queueEdit(ctx, tx, editHonour, id)
 	})
 	if err != nil {
 		return "", fmt.Errorf("honour entry %s: %w", id, err)

@@ -106,7 +106,7 @@ func TestSaveHonour(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(id, LocalHonourPrefix) || id == "zhao" {
+	if !strings.HasPrefix(id, data.LocalIDPrefix) || id == "zhao" {
 		t.Errorf("id %q", id)
 	}
 	all, _ := st.AllHonourEntries(ctx)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/export"
 )
 
 // phonesIn returns whether the rows of an exported CSV hold phone in full
@@ -99,5 +101,16 @@ func TestExportOneEvent(t *testing.T) {
 		k.tapButton("开始导出")
 		k.shell.Wait()
 		k.mustShow("已导出 3 行")
+	}
+}
+
+func TestExportTooManyRowsIsExplained(t *testing.T) {
+	for err, want := range map[error]string{
+		export.CheckRows(export.XLSX, 1_200_000):              "共有 1200000 条记录，一个 XLSX 表格最多放 1048575 条；请缩短时间范围，或选 CSV 格式",
+		fmt.Errorf("writing: %w", &export.TooManyRowsError{}): "超过了一个 XLSX 表格最多能放的 1048575 行；请缩短时间范围，或选 CSV 格式",
+	} {
+		if got := exportError(err); got != want {
+			t.Errorf("exportError(%v) = %q, want %q", err, got, want)
+		}
 	}
 }

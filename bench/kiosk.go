@@ -26,8 +26,8 @@ const (
 )
 
 // DSN is the go-sqlite3 DSN with the kiosk store's pragmas (WAL,
-// synchronous=FULL, busy timeout, foreign keys, immediate transactions): the
-// raw baselines write through it.
+// synchronous=FULL, busy timeout, foreign keys, immediate transactions) and
+// its statement cache: the raw baselines write through it.
 func DSN(path string) string {
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
@@ -35,6 +35,7 @@ func DSN(path string) string {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_foreign_keys", "1")
 	q.Set("_txlock", "immediate")
+	q.Set("_stmt_cache_size", "64")
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 

@@ -240,7 +240,7 @@ func Large(ctx context.Context, k *Kiosk, info LargeInfo, s Sizes) ([]Figure, er
 		if _, err := k.Store.Sites(ctx); err != nil {
 			return err
 		}
-		evs, err := k.Store.Events(ctx)
+		evs, err := k.Store.EventsBetween(ctx, now.UnixMilli(), endOfDay.UnixMilli(), "")
 		if err != nil {
 			return err
 		}
@@ -252,7 +252,7 @@ func Large(ctx context.Context, k *Kiosk, info LargeInfo, s Sizes) ([]Figure, er
 		if _, err := k.Store.Sites(ctx); err != nil {
 			return err
 		}
-		evs, err := k.Store.Events(ctx)
+		evs, err := k.Store.EventsBetween(ctx, now.UnixMilli(), now.AddDate(0, 0, 60).UnixMilli(), "")
 		if err != nil {
 			return err
 		}
@@ -307,9 +307,9 @@ func Large(ctx context.Context, k *Kiosk, info LargeInfo, s Sizes) ([]Figure, er
 		reps     int
 	}
 	probes := []probe{
-		{"home", "home screen data: centre, sites, all events → today's sessions", home,
+		{"home", "home screen data: centre, sites, the rest of today's events → sessions", home,
 			func() string { return fmt.Sprintf("%d sessions today", sessions) }, reps},
-		{"events", "events screen data: sites, all events → next 60 days' sessions", eventsScreen,
+		{"events", "events screen data: sites, the next 60 days' events → sessions", eventsScreen,
 			func() string { return fmt.Sprintf("%d sessions", upcoming) }, reps},
 		{"roster", "staff Today: open sessions and their rosters", today,
 			func() string { return fmt.Sprintf("%d people", roster) }, reps},

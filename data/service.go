@@ -16,9 +16,13 @@ type Catalog interface {
 	Centre(ctx context.Context) (Centre, error)
 	// Sites returns every site, centre first, then by level and name.
 	Sites(ctx context.Context) ([]Site, error)
-	// Events returns every event, cancelled ones included; expand them with
+	// EventsBetween returns the events that can have a session overlapping
+	// [fromMS, toMS) (UTC ms) at siteID ("" = every site), by first start:
+	// perhaps a few more, never fewer, so that SessionsBetween over them
+	// gives all the sessions of that span. It reads only those events,
+	// whatever the years of events in the store; expand them with
 	// Event.Sessions.
-	Events(ctx context.Context) ([]Event, error)
+	EventsBetween(ctx context.Context, fromMS, toMS int64, siteID string) ([]Event, error)
 	// Event returns one event, or an error wrapping ErrNotFound.
 	Event(ctx context.Context, id string) (Event, error)
 	// HonourEntries returns the visible honour-wall entries, by Sort then name.

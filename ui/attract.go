@@ -211,8 +211,8 @@ func (a *attractScreen) plan() {
 		}
 	}
 	now := s.Now()
-	if events, err := s.catalog.Events(ctx); err == nil {
-		end := startOfDay(now).AddDate(0, 0, 1)
+	end := startOfDay(now).AddDate(0, 0, 1)
+	if events, err := s.catalog.EventsBetween(ctx, now.UnixMilli(), end.AddDate(0, 0, attractDays).UnixMilli(), ""); err == nil {
 		today := data.SessionsBetween(events, now.UnixMilli(), end.UnixMilli(), s.siteID, s.loc)
 		for _, ses := range today[:min(len(today), attractSessions)] {
 			a.slides = append(a.slides, func() (fyne.ThemeColorName, fyne.CanvasObject) {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -25,26 +26,26 @@ const upcomingDays = 60
 // (Monday to Sunday) or of the next 60 days, the kiosk's own site first.
 // The 60 days show each weekly class once, at its next session.
 type eventsScreen struct {
-	shell  *Shell
-	view   int
-	events []data.Event
-	sites  map[string]string
-	list   *pager
+	shell *Shell
+	view  int
+	sites map[string]string
+	list  *pager
 }
 
 func newEventsScreen(s *Shell) *eventsScreen {
 	return &eventsScreen{shell: s, view: viewToday}
 }
 
-// Build reads the events and shows the current view.
+// Build reads the sites and shows the current view.
 func (e *eventsScreen) Build() fyne.CanvasObject {
 	s := e.shell
 	title := lang.L("events.title")
 	ctx, cancel := s.query()
 	defer cancel()
 	var err error
+	e.list = s.pager(0, lang.L("events.none"))
 	if e.sites, err = s.sites(ctx); err == nil {
-		e.events, err = s.catalog.Events(ctx)
+		err = e.show(ctx)
 	}
 	if err != nil {
 		return s.frame(title, false, s.failed(err))
@@ -52,10 +53,12 @@ func (e *eventsScreen) Build() fyne.CanvasObject {
 	views := s.choice([]string{lang.L("events.today"), lang.L("events.week"), lang.L("events.upcoming")},
 		e.view, func(v int) {
 			e.view = v
-			e.show()
+			ctx, cancel := s.query()
+			defer cancel()
+			if err := e.show(ctx); err != nil {
+				e.list.setItems([]fyne.CanvasObject{s.failed(err)})
+			}
 		})
-	e.list = s.pager(0, lang.L("events.none"))
-	e.show()
 	return s.frame(title, false, container.NewBorder(views, nil, nil, nil, e.list.box))
 }
 
@@ -72,15 +75,20 @@ func (e *eventsScreen) span(now time.Time) (from, to time.Time) {
 	return now, startOfDay(now).AddDate(0, 0, days)
 }
 
-// show lists the sessions of the current view.
-func (e *eventsScreen) show() {
+// show reads the events of the current view's span and lists their
+// sessions.
+func (e *eventsScreen) show(ctx context.Context) error {
 	s := e.shell
 	now := s.Now()
 	from, to := e.span(now)
+	events, err := s.catalog.EventsBetween(ctx, from.UnixMilli(), to.UnixMilli(), "")
+	if err != nil {
+		return err
+	}
 	lead := &leadColumn{}
 	var items []fyne.CanvasObject
 	listed := map[string]bool{} // weekly events already listed
-	for _, ses := range data.SessionsBetween(e.events, from.UnixMilli(), to.UnixMilli(), s.siteID, s.loc) {
+	for _, ses := range data.SessionsBetween(events, from.UnixMilli(), to.UnixMilli(), s.siteID, s.loc) {
 		weekly := e.view == viewUpcoming && ses.Event.Weekly
 		if weekly && listed[ses.Event.ID] {
 			continue
@@ -89,6 +97,7 @@ func (e *eventsScreen) show() {
 		items = append(items, s.sessionCard(ses, e.sites, now, weekly, lead))
 	}
 	e.list.setItems(items)
+	return nil
 }
 
 // sessionCard is a session's row in a list: its day and time, title,

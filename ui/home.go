@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -19,7 +20,8 @@ import (
 // screens.
 type homeScreen struct {
 	shell  *Shell
-	events []data.Event
+	events []data.Event // those that can have a session from day's load to its end
+	day    time.Time    // the day events were read for, at 00:00
 	sites  map[string]string
 	clock  *widget.RichText
 	today  *pager
@@ -30,17 +32,19 @@ func newHomeScreen(s *Shell) *homeScreen {
 	return &homeScreen{shell: s}
 }
 
-// Build reads the centre, its sites and events, and lays out the screen.
+// Build reads the centre, its sites and the events of the rest of today,
+// and lays out the screen.
 func (h *homeScreen) Build() fyne.CanvasObject {
 	s := h.shell
 	ctx, cancel := s.query()
 	defer cancel()
+	now := s.Now()
 	centre, err := s.catalog.Centre(ctx)
 	if err == nil {
 		h.sites, err = s.sites(ctx)
 	}
 	if err == nil {
-		h.events, err = s.catalog.Events(ctx)
+		err = h.load(ctx, now)
 	}
 	name := centre.Name
 	if name == "" {
@@ -77,13 +81,26 @@ func (h *homeScreen) Build() fyne.CanvasObject {
 		s.tile(lang.L("home.teams"), theme.GridIcon(), func() { s.Show(newTeamsScreen(s)) }),
 		s.tile(lang.L("home.about"), theme.InfoIcon(), func() { s.Show(newAboutScreen(s)) }),
 	)
-	h.Tick(s.Now())
+	h.Tick(now)
 	body := container.New(&splitLayout{ratio: 0.45}, on, tiles)
 	return container.NewBorder(band(head), nil, nil, nil, container.NewPadded(body))
 }
 
+// load reads the events that can have a session from now to the end of
+// today.
+func (h *homeScreen) load(ctx context.Context, now time.Time) error {
+	day := startOfDay(now)
+	events, err := h.shell.catalog.EventsBetween(ctx, now.UnixMilli(), day.AddDate(0, 0, 1).UnixMilli(), "")
+	if err != nil {
+		return err
+	}
+	h.events, h.day = events, day
+	return nil
+}
+
 // Tick shows the time, and once a minute refreshes the sessions on now
-// (the kiosk's site first) and those starting later today.
+// (the kiosk's site first) and those starting later today, reading the
+// events again when a new day has begun.
 func (h *homeScreen) Tick(now time.Time) {
 	minute := now.Unix() / 60
 	if minute == h.minute {
@@ -97,6 +114,15 @@ func (h *homeScreen) Tick(now time.Time) {
 		return
 	}
 	s := h.shell
+	if !startOfDay(now).Equal(h.day) {
+		ctx, cancel := s.query()
+		err := h.load(ctx, now)
+		cancel()
+		if err != nil {
+			h.today.setItems([]fyne.CanvasObject{s.failed(err)})
+			return
+		}
+	}
 	ms := now.UnixMilli()
 	lead := &leadColumn{}
 	var items, later []fyne.CanvasObject

@@ -10,8 +10,9 @@ import (
 
 // scanner receives a keyboard-wedge barcode scanner on any screen: the
 // window's typed runes and keys feed a scan.Assembler, and each scan it
-// completes opens staff mode's PIN prompt for a staff card or checks its
-// holder in (or out).
+// completes goes to Shell.scanned: to the screen shown when it takes scans
+// itself (scanTaker), else to staff mode's PIN prompt for a staff card or
+// to a check-in (or out) of its holder.
 type scanner struct {
 	shell *Shell
 	asm   *scan.Assembler

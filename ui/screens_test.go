@@ -34,6 +34,15 @@ func TestHomeShowsClockAndWhatIsOn(t *testing.T) {
 	}
 	checkOrder(t, k.allPages(), "文明实践开放日", "老年餐厅爱心送餐", "常青藤社区新时代文明实践站", "今天稍后", "门前三包文明劝导")
 	k.mustNotShow("合唱团排练") // ended at 11:00
+
+	// The screen stays up for days: on Saturday it shows Saturday's
+	// classes, read for the new day.
+	*k.now = time.Date(2026, 11, 28, 9, 10, 0, 0, shanghai)
+	k.shell.activity()
+	k.shell.tick()
+	k.mustShow("2026年11月28日 星期六  09:10")
+	checkOrder(t, k.allPages(), "法律咨询日", "今天稍后", "少儿科普小课堂")
+	k.mustNotShow("门前三包文明劝导") // Wednesday's
 }
 
 // checkOrder fails unless each of want appears in texts, in that order.
@@ -331,9 +340,11 @@ type brokenCatalog struct{}
 
 var errBroken = errors.New("disk I/O error")
 
-func (brokenCatalog) Centre(context.Context) (data.Centre, error)  { return data.Centre{}, errBroken }
-func (brokenCatalog) Sites(context.Context) ([]data.Site, error)   { return nil, errBroken }
-func (brokenCatalog) Events(context.Context) ([]data.Event, error) { return nil, errBroken }
+func (brokenCatalog) Centre(context.Context) (data.Centre, error) { return data.Centre{}, errBroken }
+func (brokenCatalog) Sites(context.Context) ([]data.Site, error)  { return nil, errBroken }
+func (brokenCatalog) EventsBetween(context.Context, int64, int64, string) ([]data.Event, error) {
+	return nil, errBroken
+}
 func (brokenCatalog) Event(context.Context, string) (data.Event, error) {
 	return data.Event{}, errBroken
 }

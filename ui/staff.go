@@ -139,10 +139,20 @@ func (s *Shell) askPIN(member staff.Member) {
 	s.present(p)
 }
 
-// scanned handles a completed scan: a staff card opens the PIN prompt for
-// its holder (or is ignored in staff mode); anything else checks its holder
-// in or out.
+// scanTaker is a screen that takes the scanner's text itself: staff mode's
+// 加入中心平台 reads an enrolment invite with it.
+type scanTaker interface {
+	takeScan(text string)
+}
+
+// scanned handles a completed scan: the screen shown takes it when it is a
+// scanTaker; else a staff card opens the PIN prompt for its holder (or is
+// ignored in staff mode), and anything else checks its holder in or out.
 func (s *Shell) scanned(text string) {
+	if t, ok := s.current().(scanTaker); ok {
+		t.takeScan(text)
+		return
+	}
 	scan := func() {
 		s.checkIn(func(ctx context.Context, eventID string) (checkin.Result, error) {
 			return s.svc.Scan(ctx, text, eventID)

@@ -288,7 +288,9 @@ type exportWhat struct {
 
 // writeExport writes the attendance log, or the service-hours report, of
 // [from, to) to path in format f, all or nothing, calling progress with the
-// share done. It returns the rows written.
+// share done. It returns the rows written. An attendance log of more records
+// than an XLSX sheet holds is refused before anything is read or written
+// (export.CheckRows).
 func (s *Shell) writeExport(path string, f export.Format, what exportWhat, from, to time.Time, progress func(float64)) (int, error) {
 	hours := what.hours
 	st := s.staff.opts.Store
@@ -310,6 +312,11 @@ func (s *Shell) writeExport(path string, f export.Format, what exportWhat, from,
 	total, err := st.CountAttendance(ctx, filter)
 	if err != nil {
 		return 0, err
+	}
+	if !hours {
+		if err := export.CheckRows(f, total); err != nil {
+			return 0, err
+		}
 	}
 	share := func(n int) { progress(float64(n) / float64(max(total, 1))) }
 	opts := export.Options{Zone: s.loc, TempDir: dir, FullPhone: what.fullPhone}
@@ -392,7 +399,12 @@ func (p *exportEventScreen) Build() fyne.CanvasObject {
 
 // exportError says in plain words why an export failed.
 func exportError(err error) string {
+	var tooMany *export.TooManyRowsError
 	switch {
+	case errors.As(err, &tooMany) && tooMany.Rows > 0:
+		return lang.L("export.errTooMany", map[string]any{"N": tooMany.Rows, "Max": export.MaxXLSXRows})
+	case errors.As(err, &tooMany):
+		return lang.L("export.errTooManyRows", map[string]any{"Max": export.MaxXLSXRows})
 	case errors.Is(err, syscall.ENOSPC):
 		return lang.L("export.errFull")
 	case errors.Is(err, syscall.EROFS):

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -138,5 +139,16 @@ func TestExportHoursXLSXHasTeams(t *testing.T) {
 	want := [][]string{export.TeamHeaders(), {"警嫂志愿服务队", data.TeamSocial, "1", "1", "1", "0.75", "0", "0", "0", "jingsao"}}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("%s:\n got %q\nwant %q", export.TeamSheet, rows, want)
+	}
+}
+
+func TestExportTooManyRowsIsExplained(t *testing.T) {
+	for err, want := range map[error]string{
+		export.CheckRows(export.XLSX, 1_200_000):              "共有 1200000 条记录，一个 XLSX 表格最多放 1048575 条；请缩短时间范围，或选 CSV 格式",
+		fmt.Errorf("writing: %w", &export.TooManyRowsError{}): "超过了一个 XLSX 表格最多能放的 1048575 行；请缩短时间范围，或选 CSV 格式",
+	} {
+		if got := exportError(err); got != want {
+			t.Errorf("exportError(%v) = %q, want %q", err, got, want)
+		}
 	}
 }

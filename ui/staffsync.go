@@ -17,7 +17,8 @@ import (
 
 // syncScreen is staff mode's 同步: whether the hub is reachable, what waits
 // to go up and when the last round ended, 立即同步 with a progress bar while a
-// backlog drains, and how the kiosk is enrolled at a hub.
+// backlog drains, how the kiosk is enrolled at a hub, and 加入中心平台 to
+// enrol it (again) by scanning the hub's invite.
 type syncScreen struct {
 	staffPage
 	shell *Shell
@@ -65,7 +66,8 @@ func (y *syncScreen) Build() fyne.CanvasObject {
 	y.showHub()
 	y.box = container.NewVBox(y.state, y.facts, y.bar, y.problem, y.detail, y.edits)
 	left := container.NewVBox(s.card(y.box, nil), y.now)
-	right := container.NewVBox(text(lang.L("sync.enrolment"), styleHeading), s.card(container.NewVBox(y.hub, y.command), nil))
+	join := s.button(lang.L("sync.join"), theme.LoginIcon(), widget.MediumImportance, func() { s.Show(newEnrolScreen(s, y)) })
+	right := container.NewVBox(text(lang.L("sync.enrolment"), styleHeading), s.card(container.NewVBox(y.hub, y.command), nil), join)
 	if s.hub.src == nil {
 		setText(y.state, lang.L("sync.disabled"))
 		for _, t := range []*widget.RichText{y.facts, y.problem, y.detail, y.edits} {
@@ -79,8 +81,8 @@ func (y *syncScreen) Build() fyne.CanvasObject {
 }
 
 // showHub says which hub the kiosk is enrolled at, or how to enrol it: the
-// enrolment code has letters, which the keypad cannot type, so enrolment is
-// done with kioskctl.
+// enrolment code has letters, which the keypad cannot type, so staff scan
+// it (加入中心平台, enrolScreen) or run kioskctl.
 func (y *syncScreen) showHub() {
 	st := y.shell.staff.opts.Store
 	ctx, cancel := y.shell.query()

@@ -29,12 +29,12 @@ const (
 // todaySessions returns today's sessions: those on now, then those to
 // come, then those that have ended, each the kiosk's site first.
 func (s *Shell) todaySessions(ctx context.Context) ([]data.Session, error) {
-	events, err := s.catalog.Events(ctx)
+	now := s.Now()
+	day, ms := startOfDay(now), now.UnixMilli()
+	events, err := s.catalog.EventsBetween(ctx, day.UnixMilli(), day.AddDate(0, 0, 1).UnixMilli(), "")
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now()
-	day, ms := startOfDay(now), now.UnixMilli()
 	sessions := data.SessionsBetween(events, day.UnixMilli(), day.AddDate(0, 0, 1).UnixMilli(), s.siteID, s.loc)
 	group := func(ses data.Session) int {
 		switch {

@@ -11,11 +11,12 @@ import (
 	"time"
 
 	"github.com/civickiosk/kiosk/data/content"
+	"github.com/civickiosk/kiosk/data/pass"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 )
 
 func init() {
-	commands["enrol"] = command{"print a one-time enrolment code for a kiosk: enrol --site ID [--ttl 168h]", enrol}
+	commands["enrol"] = command{"print a one-time enrolment code for a kiosk, and with --url write it as a QR code for the kiosk's staff mode: enrol --site ID [--ttl 168h] [--url URL [--qr FILE]]", enrol}
 	commands["revoke"] = command{"revoke a kiosk's token (it gets 401 until enrolled again): revoke --device ID", revoke}
 	commands["devices"] = command{"list enrolled kiosks, their last contact and clock error", devices}
 	commands["import"] = command{"publish a centre content file to the kiosks: import [--replace] FILE", importContent}
@@ -27,24 +28,51 @@ func enrol(ctx context.Context, args []string, out io.Writer) error {
 	sf := addStoreFlags(fs)
 	site := fs.String("site", "", "the site the kiosk stands at (a site id of the hub's content)")
 	ttl := fs.Duration("ttl", hubsync.DefaultCodeTTL, "how long the code stays valid")
+	hubURL := fs.String("url", "", "the hub's address as kiosks reach it, https://HOST[:PORT]: also write the code with it as a QR code")
+	qr := fs.String("qr", "", "the QR code's PNG file, with --url (default enrol-SITE.png)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *site == "" {
 		return errors.New("give --site ID")
 	}
+	if *qr != "" && *hubURL == "" {
+		return errors.New("--qr needs --url: the QR code carries the hub's address")
+	}
 	st, err := sf.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	code, exp, err := hubsync.NewEnrolCode(ctx, st, *site, *ttl, time.Now())
+	if *hubURL == "" {
+		code, exp, err := hubsync.NewEnrolCode(ctx, st, *site, *ttl, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out, code)
+		fmt.Fprintf(os.Stderr, "one-time code for site %s, valid until %s: kioskctl enrol --hub URL --code %s"+
+			" (give --url to write it as a QR code for the kiosk's staff mode)\n",
+			*site, time.UnixMilli(exp).Format(time.RFC3339), code)
+		return nil
+	}
+	in, exp, err := hubsync.NewInvite(ctx, st, *hubURL, *site, *ttl, time.Now())
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, code)
-	fmt.Fprintf(os.Stderr, "one-time code for site %s, valid until %s: kioskctl enrol --hub URL --code %s\n",
-		*site, time.UnixMilli(exp).Format(time.RFC3339), code)
+	fmt.Fprintln(out, in.Code)
+	png, err := pass.PNG(in.Text(), true, 8)
+	if err != nil {
+		return err
+	}
+	if *qr == "" {
+		*qr = "enrol-" + *site + ".png"
+	}
+	if err := os.WriteFile(*qr, png, 0o600); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "one-time code for site %s, valid until %s, and as a QR code in %s: on the kiosk, "+
+		"staff mode → 同步 → 加入中心平台, scan it (or kioskctl enrol --hub %s --code %s)\n",
+		*site, time.UnixMilli(exp).Format(time.RFC3339), *qr, in.HubURL, in.Code)
 	return nil
 }
 

@@ -7,6 +7,7 @@
 //	hub [serve] --listen ADDR (--db FILE | --database-url postgres://…)
 //	    [--tls-cert FILE --tls-key FILE] [--insecure-http] [--admin-token-file FILE]
 //	hub enrol   --site ID [--ttl 168h]        print a one-time enrolment code
+//	            [--url URL [--qr FILE]]         … and write it as a QR code for the kiosk
 //	hub revoke  --device ID                   revoke a kiosk's token
 //	hub devices                               list kiosks, with clock warnings
 //	hub import  [--replace] FILE              publish a centre content file

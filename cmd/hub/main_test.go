@@ -28,6 +28,7 @@ import (
 
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/export"
+	"github.com/civickiosk/kiosk/data/pass"
 	"github.com/civickiosk/kiosk/data/postgres/pgtest"
 	"github.com/civickiosk/kiosk/data/sqlite"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
@@ -311,6 +312,26 @@ func testHubCommands(t *testing.T, db []string) {
 		t.Fatal(err)
 	}
 	b := enrolKiosk(t, url, ac.Code, "st-b")
+
+	// With --url, enrol also writes the code as an invite in a QR code
+	// (level Q, 8 px a module): the hub's address, the code and the site.
+	qrFile := filepath.Join(dir, "enrol.png")
+	qrCode := strings.TrimSpace(mustHub(t, with("enrol", "--site", "st-b", "--url", url+"/", "--qr", qrFile)...))
+	want, err := pass.PNG(hubsync.Invite{HubURL: url, Code: qrCode, SiteID: "st-b", SiteName: "乙社区站"}.Text(), true, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(qrFile); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("enrol --qr wrote %d bytes (%v), not the QR code of the invite for %s", len(got), err, qrCode)
+	}
+	if code, _, errOut := hub(t, with("enrol", "--site", "st-b", "--url", "hub.example.cn")...); code != 1 ||
+		!strings.Contains(errOut, "want http(s)://HOST") {
+		t.Fatalf("enrol --url without a scheme: exit %d %q", code, errOut)
+	}
+	if code, _, errOut := hub(t, with("enrol", "--site", "st-b", "--qr", qrFile)...); code != 1 ||
+		!strings.Contains(errOut, "--qr needs --url") {
+		t.Fatalf("enrol --qr without --url: exit %d %q", code, errOut)
+	}
 
 	// Pass 7:1 checked in at both kiosks while offline (B's is the
 	// duplicate), out at A; pass 7:2 in at B.

@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	commands["enrol"] = command{"enrol this kiosk at the district hub: enrol --db PATH --hub URL --code CODE", enrol}
+	commands["enrol"] = command{"enrol this kiosk at the district hub: enrol --db PATH --hub URL --code CODE (staff mode's 加入中心平台 does the same from the hub's QR code)", enrol}
 }
 
 func enrol(ctx context.Context, args []string, out io.Writer) error {

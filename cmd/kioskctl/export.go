@@ -161,6 +161,15 @@ func exportLog(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer job.st.Close()
 	job.filter.AcceptedOnly = *accepted
+	if job.format == export.XLSX {
+		total, err := job.st.CountAttendance(ctx, job.filter)
+		if err != nil {
+			return err
+		}
+		if err := export.CheckRows(job.format, total); err != nil {
+			return err
+		}
+	}
 	var n int
 	err = export.WriteFile(*ef.out, func(w io.Writer) error {
 		var err error

@@ -120,9 +120,15 @@ type Result struct {
 // OpenSessions returns the sessions open for check-in now: the kiosk's own
 // site's first, then the wider centre's.
 func (s *Service) OpenSessions(ctx context.Context) ([]data.Session, error) {
+	return s.openAt(ctx, "")
+}
+
+// openAt returns the sessions open for check-in now at siteID ("" = at every
+// site), ordered as OpenSessions orders them.
+func (s *Service) openAt(ctx context.Context, siteID string) ([]data.Session, error) {
 	now := s.now().UnixMilli()
 	early := int64(s.rules.EarlyMinutes) * 60_000
-	evs, err := s.store.EventsBetween(ctx, now, now+early+1)
+	evs, err := s.store.EventsBetween(ctx, now, now+early+1, siteID)
 	if err != nil {
 		return nil, err
 	}
@@ -136,9 +142,14 @@ func (s *Service) OpenSessions(ctx context.Context) ([]data.Session, error) {
 }
 
 // session picks the session a scan goes to: the open session of eventID when
-// given, else the single open session at the kiosk's site.
+// given, else the single open session at the kiosk's site (at any site when
+// the kiosk has none), reading only that site's events.
 func (s *Service) session(ctx context.Context, eventID string) (data.Session, Result, bool) {
-	open, err := s.OpenSessions(ctx)
+	site := s.site
+	if eventID != "" {
+		site = ""
+	}
+	open, err := s.openAt(ctx, site)
 	if err != nil {
 		return data.Session{}, Result{Outcome: data.Refused, Reason: data.ReasonStorage}, false
 	}
@@ -153,19 +164,13 @@ func (s *Service) session(ctx context.Context, eventID string) (data.Session, Re
 		}
 		return data.Session{}, Result{Outcome: data.Refused, Reason: data.ReasonNotOpen}, false
 	}
-	var here []data.Session
-	for _, ss := range open {
-		if ss.Event.SiteID == s.site || s.site == "" {
-			here = append(here, ss)
-		}
-	}
-	switch len(here) {
+	switch len(open) {
 	case 0:
 		return data.Session{}, Result{Outcome: data.Refused, Reason: data.ReasonNoEvent}, false
 	case 1:
-		return here[0], Result{}, true
+		return open[0], Result{}, true
 	}
-	return data.Session{}, Result{Outcome: data.Refused, Reason: data.ReasonChooseEvent, Choices: here}, false
+	return data.Session{}, Result{Outcome: data.Refused, Reason: data.ReasonChooseEvent, Choices: open}, false
 }
 
 // record starts a record stamped with this kiosk's device, run and clocks.

@@ -133,7 +133,9 @@ func WriteAttendanceCSV(w io.Writer, src Source, o Options) (int, error) {
 // Rows go through excelize's StreamWriter: memory stays bounded (sheet data
 // beyond 16 MiB is spilled to a temporary file in Options.TempDir). Nothing
 // is written to w until every row has been read from src. It returns the
-// number of data rows.
+// number of data rows. More than MaxXLSXRows rows fail with a
+// *TooManyRowsError, found at the row beyond the limit: count them first and
+// call CheckRows to refuse the export before reading them.
 func WriteAttendanceXLSX(w io.Writer, src Source, o Options) (int, error) {
 	fill := eachAttendance(src, o)
 	return writeXLSX(w, o, []table{attendanceTable}, func(_ int, emit func([]cell) error) error { return fill(emit) })

@@ -483,3 +483,39 @@ func TestNeutralise(t *testing.T) {
 		}
 	}
 }
+
+func TestXLSXRowLimit(t *testing.T) {
+	if err := CheckRows(XLSX, MaxXLSXRows); err != nil {
+		t.Errorf("CheckRows(XLSX, %d) = %v", MaxXLSXRows, err)
+	}
+	if err := CheckRows(CSV, 2*MaxXLSXRows); err != nil {
+		t.Errorf("CheckRows(CSV, %d) = %v", 2*MaxXLSXRows, err)
+	}
+	var tooMany *TooManyRowsError
+	err := CheckRows(XLSX, MaxXLSXRows+1)
+	if !errors.As(err, &tooMany) || tooMany.Rows != MaxXLSXRows+1 || !strings.Contains(err.Error(), "1048576 rows") {
+		t.Errorf("CheckRows(XLSX, %d) = %v", MaxXLSXRows+1, err)
+	}
+
+	// The writer takes the sheet's last row and refuses the one after it,
+	// with its own error rather than excelize's.
+	b, err := newBook(Options{TempDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.close()
+	s, err := b.sheet(attendanceTable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cells := make([]cell, len(attendanceTable.cols))
+	attendanceCells(cells, goldenRows()[0], Options{}, time.UTC)
+	s.row = MaxXLSXRows // as if all rows but the last were written
+	if err := s.add(cells); err != nil {
+		t.Fatalf("the last row: %v", err)
+	}
+	if err := s.add(cells); !errors.As(err, &tooMany) || tooMany.Rows != 0 ||
+		!strings.Contains(err.Error(), "more than 1048575 rows") {
+		t.Errorf("a row beyond the last: %v", err)
+	}
+}

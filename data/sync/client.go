@@ -24,8 +24,14 @@ import (
 // ErrNotEnrolled is returned by a Client whose kiosk has no hub enrolment.
 var ErrNotEnrolled = errors.New("this kiosk is not enrolled at a hub (kioskctl enrol)")
 
+// ErrNotHub is returned (wrapped) when the address answers, but not as a
+// Civic Kiosk hub does: 404 or 405 to one of the protocol's paths, or a 2xx
+// answer that is not the protocol's JSON (a web server, a captive portal).
+var ErrNotHub = errors.New("the address does not answer as a Civic Kiosk hub")
+
 // HTTPError is a non-2xx answer from the hub. It wraps ErrUnauthorized for
-// 401, ErrForbidden for 403 and ErrBadCode for a refused enrolment.
+// 401, ErrForbidden for 403, ErrBadCode for a refused enrolment and ErrNotHub
+// for 404 and 405.
 type HTTPError struct {
 	Status  int    // HTTP status code
 	Message string // the hub's ErrorResponse.Error
@@ -47,6 +53,8 @@ func (e *HTTPError) Unwrap() error {
 		return ErrForbidden
 	case e.Status == http.StatusConflict:
 		return ErrKeyConflict
+	case e.Status == http.StatusNotFound || e.Status == http.StatusMethodNotAllowed:
+		return ErrNotHub
 	}
 	return nil
 }
@@ -421,7 +429,7 @@ func doJSON(ctx context.Context, hc *http.Client, base, token, method, path stri
 		return &HTTPError{Status: resp.StatusCode, Message: er.Error, path: p}
 	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		return fmt.Errorf("hub's answer to %s: %w", path, err)
+		return fmt.Errorf("%w: its answer to %s: %w", ErrNotHub, path, err)
 	}
 	return nil
 }
@@ -439,15 +447,17 @@ type pendingEnrolment struct {
 // The kiosk's signing key is made first if it has none, and its public key is
 // registered at the hub. The token is made here and stored before it is sent,
 // so calling Enrol again with the same code after a lost answer succeeds.
-// A refused code gives an error wrapping ErrBadCode.
+// A refused code gives an error wrapping ErrBadCode, an address that answers
+// but is not a hub one wrapping ErrNotHub, and a hub that cannot be reached
+// the HTTP client's *url.Error.
 func Enrol(ctx context.Context, st *sqlite.Store, hubURL, code string, hc *http.Client) (EnrolResponse, error) {
 	var resp EnrolResponse
 	if hc == nil {
 		hc = &http.Client{Timeout: 60 * time.Second}
 	}
 	hubURL = strings.TrimRight(hubURL, "/")
-	if u, err := url.Parse(hubURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return resp, fmt.Errorf("hub address %q: want http(s)://HOST[:PORT]", hubURL)
+	if err := checkHubURL(hubURL); err != nil {
+		return resp, err
 	}
 	dev, err := st.DeviceID(ctx)
 	if err != nil {
@@ -499,6 +509,15 @@ func Enrol(ctx context.Context, st *sqlite.Store, hubURL, code string, hc *http.
 		return resp, err
 	}
 	return resp, st.SetHubPublicURL(ctx, resp.PublicURL)
+}
+
+// checkHubURL returns an error unless hubURL is an http(s)://HOST[:PORT]
+// address, with or without a path.
+func checkHubURL(hubURL string) error {
+	if u, err := url.Parse(hubURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("hub address %q: want http(s)://HOST[:PORT]", hubURL)
+	}
+	return nil
 }
 
 // Post sends a JSON request to the hub at base with a device token (none

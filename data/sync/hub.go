@@ -399,6 +399,9 @@ func (h *hub) adminCodes(w http.ResponseWriter, r *http.Request) {
 // crockford is the Crockford Base32 alphabet.
 const crockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
+// codeLen is the number of characters of an enrolment code, dashes left out.
+const codeLen = 16
+
 // NormaliseCode turns an enrolment code as typed into its canonical form:
 // upper case, without spaces and dashes, O read as 0 and I, L as 1
 // (Crockford Base32). It returns "" for text with other characters.
@@ -434,7 +437,7 @@ func NewEnrolCode(ctx context.Context, st Store, siteID string, ttl time.Duratio
 	if ttl <= 0 {
 		ttl = DefaultCodeTTL
 	}
-	buf := make([]byte, 16)
+	buf := make([]byte, codeLen)
 	if _, err := rand.Read(buf); err != nil {
 		return "", 0, err
 	}

@@ -261,12 +261,7 @@ func (p *phonePages) check(ctx context.Context, text string, fresh bool) (checke
 	if c.session.Event.ID == "" {
 		return c, PhoneNoEvent, nil
 	}
-	if site, err := p.h.st.ContentItem(ctx, KindSite, c.session.Event.SiteID); err == nil && !site.Deleted {
-		var s data.Site
-		if json.Unmarshal(site.Data, &s) == nil {
-			c.site = s.Name
-		}
-	}
+	c.site = siteName(ctx, p.h.st, c.session.Event.SiteID)
 	return c, "", nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,9 +17,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/civickiosk/kiosk/assets"
 	"github.com/civickiosk/kiosk/data"
-	"github.com/civickiosk/kiosk/data/content"
 	"github.com/civickiosk/kiosk/data/sqlite"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 )
@@ -560,20 +557,7 @@ func TestSyncBadgeOffline(t *testing.T) {
 func TestSyncBadgeOnline(t *testing.T) {
 	k := newKiosk(t, small)
 	ctx := context.Background()
-	hub, err := hubsync.OpenSQLiteHub(filepath.Join(t.TempDir(), "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { hub.Close() })
-	f, err := content.Parse(assets.DemoCentre, content.Options{Now: testNow})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := hubsync.ImportContent(ctx, hub, f, false, time.Now().UnixMilli()); err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(hubsync.NewHandler(hub, hubsync.HubOptions{}))
-	t.Cleanup(srv.Close)
+	hub, srv := testHub(t)
 	code, _, err := hubsync.NewEnrolCode(ctx, hub, "xiaodian", 0, time.Now())
 	if err != nil {
 		t.Fatal(err)

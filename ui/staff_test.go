@@ -77,6 +77,15 @@ func (k *kiosk) signIn() {
 // exactButton returns the button labelled exactly label.
 func (k *kiosk) exactButton(label string) *tapButton {
 	k.t.Helper()
+	b := k.shownButton(label)
+	if b == nil {
+		k.t.Fatalf("no button %q on screen: %q", label, k.texts())
+	}
+	return b
+}
+
+// shownButton returns the button labelled exactly label on screen, or nil.
+func (k *kiosk) shownButton(label string) *tapButton {
 	var b *tapButton
 	visit(k.win.Content(), fyne.NewPos(0, 0), func(o fyne.CanvasObject, _ fyne.Position) bool {
 		if tb, ok := o.(*tapButton); ok && tb.Text == label && b == nil {
@@ -84,9 +93,6 @@ func (k *kiosk) exactButton(label string) *tapButton {
 		}
 		return b == nil
 	})
-	if b == nil {
-		k.t.Fatalf("no button %q on screen: %q", label, k.texts())
-	}
 	return b
 }
 
@@ -453,7 +459,7 @@ func TestExportToFolder(t *testing.T) {
 		k.tapButton("最近7天")
 		k.tapButton("开始导出")
 		k.shell.Wait()
-		hours := filepath.Join(k.exports, "服务时长_20261119-20261125.csv")
+		hours := filepath.Join(k.exports, "服务时长_按人_20261119-20261125.csv")
 		k.mustShow(hours)
 		if rows := readCSV(t, hours); len(rows) != 1+2 {
 			t.Errorf("%s has %d rows, want a header and 2 visitors", hours, len(rows))

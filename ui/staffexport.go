@@ -89,6 +89,10 @@ const (
 
 var exportFormats = []export.Format{export.CSV, export.XLSX}
 
+// hoursRows is what a row of a CSV hours report stands for, in the order of
+// the buttons 按人, 按社区 and 按团队.
+var hoursRows = []export.HoursRows{export.ByVisitor, export.ByCommunity, export.ByTeam}
+
 // exportPeriod returns the days of period p as seen at now: from the first
 // day's start to the start of the day after the last.
 func exportPeriod(p int, now time.Time) (from, to time.Time) {
@@ -105,8 +109,9 @@ func exportPeriod(p int, now time.Time) (from, to time.Time) {
 
 // exportScreen saves the attendance log or the service-hours report of a
 // period, of all events or one, as CSV or XLSX, to a USB stick or the
-// kiosk's exports folder, with a progress bar. Phone numbers are masked
-// unless 完整手机号 is on.
+// kiosk's exports folder, with a progress bar. A CSV hours report holds the
+// table chosen with 按人, 按社区 or 按团队 (an XLSX one has all three).
+// Phone numbers are masked unless 完整手机号 is on.
 type exportScreen struct {
 	staffPage
 	shell     *Shell
@@ -115,6 +120,7 @@ type exportScreen struct {
 	period    int
 	content   int
 	format    int
+	hoursBy   int        // the index in hoursRows of a CSV hours report's table
 	event     data.Event // the event exported; all when its ID is ""
 	fullPhone bool
 	running   bool
@@ -123,6 +129,8 @@ type exportScreen struct {
 	eventName *widget.RichText
 	phoneBtn  *tapButton
 	phoneWarn *widget.RichText
+	byRow     *fyne.Container // 按人, 按社区 and 按团队: shown for a CSV hours report
+	choices   *fyne.Container // holds the choices of period, contents, format and byRow
 	left      *fyne.Container // holds the choice of event, 完整手机号 and the folders
 	bar       *widget.ProgressBar
 	// msg says how the export went, then the path of the file written.
@@ -142,8 +150,17 @@ func (e *exportScreen) Build() fyne.CanvasObject {
 	periods := s.choice([]string{lang.L("export.thisMonth"), lang.L("export.lastMonth"), lang.L("export.lastWeek")},
 		e.period, func(i int) { e.period = i })
 	contents := s.choice([]string{lang.L("export.attendance"), lang.L("export.hours")}, e.content,
-		func(i int) { e.content = i })
-	formats := s.choice([]string{"CSV", "XLSX"}, e.format, func(i int) { e.format = i })
+		func(i int) {
+			e.content = i
+			e.showHoursBy()
+		})
+	formats := s.choice([]string{"CSV", "XLSX"}, e.format, func(i int) {
+		e.format = i
+		e.showHoursBy()
+	})
+	e.byRow = s.choice([]string{lang.L("export.byVisitor"), lang.L("export.byCommunity"), lang.L("export.byTeam")},
+		e.hoursBy, func(i int) { e.hoursBy = i })
+	e.showHoursBy()
 	e.eventName = text("", styleItem)
 	pick := s.card(container.NewBorder(nil, nil, widget.NewIcon(theme.CalendarIcon()), nil, e.eventName), func() {
 		s.Show(newExportEventScreen(s, e.event.ID, e.pickEvent))
@@ -163,9 +180,9 @@ func (e *exportScreen) Build() fyne.CanvasObject {
 	e.msg.Wrapping = fyne.TextWrapBreak
 	e.status = container.NewVBox(e.bar, e.msg)
 	e.start = s.button(lang.L("export.start"), theme.DownloadIcon(), widget.HighImportance, e.run)
-	choices := container.NewVBox(text(lang.L("export.period"), styleStrong), periods,
-		text(lang.L("export.what"), styleStrong), container.NewGridWithColumns(2, contents, formats))
-	right := container.NewBorder(choices, e.start, nil, nil, e.status)
+	e.choices = container.NewVBox(text(lang.L("export.period"), styleStrong), periods,
+		text(lang.L("export.what"), styleStrong), container.NewGridWithColumns(2, contents, formats), e.byRow)
+	right := container.NewBorder(e.choices, e.start, nil, nil, e.status)
 	return s.staffFrame(lang.L("staff.export"), true, container.New(&splitLayout{ratio: 0.45}, e.left, right))
 }
 
@@ -182,6 +199,24 @@ func (e *exportScreen) showEvent() {
 		title = lang.L("export.allEvents")
 	}
 	setText(e.eventName, lang.L("export.event", map[string]any{"Title": title}))
+}
+
+// csvHours returns whether the export chosen is a CSV hours report, which
+// holds one table of the report.
+func (e *exportScreen) csvHours() bool {
+	return e.content == contentHours && exportFormats[e.format] == export.CSV
+}
+
+// showHoursBy shows 按人, 按社区 and 按团队 only for a CSV hours report.
+func (e *exportScreen) showHoursBy() {
+	if e.csvHours() {
+		e.byRow.Show()
+	} else {
+		e.byRow.Hide()
+	}
+	if e.choices != nil {
+		e.choices.Refresh()
+	}
 }
 
 // showPhone ticks 完整手机号 when it is on, with the warning under it.
@@ -232,8 +267,14 @@ func (e *exportScreen) run() {
 	}
 	from, to := exportPeriod(e.period, s.Now())
 	prefix := lang.L("export.fileAttendance")
-	if e.content == contentHours {
+	what := exportWhat{hours: e.content == contentHours, eventID: e.event.ID, fullPhone: e.fullPhone}
+	if what.hours {
 		prefix = lang.L("export.fileHours")
+	}
+	if e.csvHours() {
+		what.by = hoursRows[e.hoursBy]
+		prefix += "_" + []string{lang.L("export.fileByVisitor"), lang.L("export.fileByCommunity"),
+			lang.L("export.fileByTeam")}[e.hoursBy]
 	}
 	if e.event.ID != "" {
 		prefix += "_" + fileNamePart(e.event.Title)
@@ -242,7 +283,6 @@ func (e *exportScreen) run() {
 	dir := e.folders[e.sel].path
 	path := filepath.Join(dir, fmt.Sprintf("%s_%s-%s.%s", prefix, from.Format("20060102"),
 		to.AddDate(0, 0, -1).Format("20060102"), f))
-	what := exportWhat{hours: e.content == contentHours, eventID: e.event.ID, fullPhone: e.fullPhone}
 	e.running = true
 	e.start.Disable()
 	e.bar.SetValue(0)
@@ -284,6 +324,8 @@ type exportWhat struct {
 	eventID string
 	// fullPhone writes phone numbers in full instead of masked.
 	fullPhone bool
+	// by is the table of a CSV hours report (export.Options.HoursBy).
+	by export.HoursRows
 }
 
 // writeExport writes the attendance log, or the service-hours report, of
@@ -319,7 +361,7 @@ func (s *Shell) writeExport(path string, f export.Format, what exportWhat, from,
 		}
 	}
 	share := func(n int) { progress(float64(n) / float64(max(total, 1))) }
-	opts := export.Options{Zone: s.loc, TempDir: dir, FullPhone: what.fullPhone}
+	opts := export.Options{Zone: s.loc, TempDir: dir, FullPhone: what.fullPhone, HoursBy: what.by}
 	var n int
 	if !hours {
 		opts.Progress = share

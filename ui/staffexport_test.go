@@ -59,7 +59,7 @@ func TestExportFullPhonesOnlyWhenAsked(t *testing.T) {
 	k.tapButton("服务时长")
 	k.tapButton("开始导出")
 	k.shell.Wait()
-	hours := filepath.Join(k.exports, "服务时长_20261101-20261130.csv")
+	hours := filepath.Join(k.exports, "服务时长_按人_20261101-20261130.csv")
 	if full, masked := phonesIn(readCSV(t, hours), testPhone); full || !masked {
 		t.Errorf("hours with 完整手机号 off: full phone %v, masked phone %v", full, masked)
 	}
@@ -107,8 +107,10 @@ func TestExportOneEvent(t *testing.T) {
 	}
 }
 
-func TestExportHoursXLSXHasTeams(t *testing.T) {
-	k := newKiosk(t, small)
+// teamMemberServes has testPhone's visitor, a member of the team jingsao,
+// serve 45 minutes at 合唱排练 today, then opens staff mode's export screen.
+func (k *kiosk) teamMemberServes() {
+	k.t.Helper()
 	a := k.pass(testPhone)
 	k.at(9, 5)
 	k.scanInto(a, "hechang", data.In)
@@ -116,14 +118,22 @@ func TestExportHoursXLSXHasTeams(t *testing.T) {
 	k.scanInto(a, "hechang", data.Out)
 	v, err := k.store.VisitorByPhone(context.Background(), testPhone)
 	if err != nil {
-		t.Fatal(err)
+		k.t.Fatal(err)
 	}
 	if _, err := k.store.AddTeamMembers(context.Background(), "jingsao", []string{v.ID}, k.now.UnixMilli()); err != nil {
-		t.Fatal(err)
+		k.t.Fatal(err)
 	}
 	k.at(10, 0)
 	k.signIn()
 	k.tap("导出")
+}
+
+// jingsaoRow is the row of the team jingsao after teamMemberServes.
+var jingsaoRow = []string{"警嫂志愿服务队", data.TeamSocial, "1", "1", "1", "0.75", "0", "0", "0", "jingsao"}
+
+func TestExportHoursXLSXHasTeams(t *testing.T) {
+	k := newKiosk(t, small)
+	k.teamMemberServes()
 	k.tapButton("服务时长")
 	k.tapButton("XLSX")
 	k.tapButton("开始导出")
@@ -136,9 +146,52 @@ func TestExportHoursXLSXHasTeams(t *testing.T) {
 	}
 	defer wb.Close()
 	rows, _ := wb.GetRows(export.TeamSheet)
-	want := [][]string{export.TeamHeaders(), {"警嫂志愿服务队", data.TeamSocial, "1", "1", "1", "0.75", "0", "0", "0", "jingsao"}}
+	want := [][]string{export.TeamHeaders(), jingsaoRow}
 	if !reflect.DeepEqual(rows, want) {
 		t.Errorf("%s:\n got %q\nwant %q", export.TeamSheet, rows, want)
+	}
+}
+
+func TestExportHoursCSVPerTeam(t *testing.T) {
+	for _, size := range []fyne.Size{small, large} {
+		k := newKiosk(t, size)
+		k.teamMemberServes()
+		byShown := func(want bool, after string) {
+			t.Helper()
+			for _, l := range []string{"按人", "按社区", "按团队"} {
+				if got := k.shownButton(l) != nil; got != want {
+					t.Errorf("after %s, %s shown: %v, want %v", after, l, got, want)
+				}
+			}
+		}
+		byShown(false, "opening")
+		k.tapButton("服务时长")
+		byShown(true, "服务时长")
+		k.mustFit("CSV hours report")
+		k.tapButton("XLSX")
+		byShown(false, "XLSX")
+		k.tapButton("CSV")
+		k.tapButton("按团队")
+		k.tapButton("开始导出")
+		k.shell.Wait()
+		path := filepath.Join(k.exports, "服务时长_按团队_20261101-20261130.csv")
+		k.mustShow("已导出 1 行", path)
+		want := [][]string{export.TeamHeaders(), jingsaoRow}
+		if rows := readCSV(t, path); !reflect.DeepEqual(rows, want) {
+			t.Errorf("%s:\n got %q\nwant %q", path, rows, want)
+		}
+
+		k.tapButton("按社区")
+		k.tapButton("开始导出")
+		k.shell.Wait()
+		path = filepath.Join(k.exports, "服务时长_按社区_20261101-20261130.csv")
+		k.mustShow(path)
+		if rows := readCSV(t, path); len(rows) == 0 || !reflect.DeepEqual(rows[0], export.CommunityHeaders()) {
+			t.Errorf("%s starts %q, want the community headers %q", path, rows, export.CommunityHeaders())
+		}
+
+		k.tapButton("考勤记录")
+		byShown(false, "考勤记录")
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/civickiosk/kiosk/data/content"
-	"github.com/civickiosk/kiosk/data/pass"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 )
 
@@ -60,7 +59,7 @@ func enrol(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(out, in.Code)
-	png, err := pass.PNG(in.Text(), true, 8)
+	png, err := in.PNG()
 	if err != nil {
 		return err
 	}

@@ -307,17 +307,61 @@ func testHubCommands(t *testing.T, db []string) {
 		hubsync.AdminCodeRequest{SiteID: "nowhere"}, &ac); !errors.As(err, &he) || he.Status != 400 {
 		t.Fatalf("admin code for an unknown site: %v", err)
 	}
-	err = hubsync.Post(ctx, nil, url, admin, hubsync.PathAdminCodes, hubsync.AdminCodeRequest{SiteID: "st-b"}, &ac)
+	if ac.Invite != "" {
+		t.Errorf("admin code without url came with an invite %q", ac.Invite)
+	}
+	// Given the hub's address as kiosks reach it, the answer also carries
+	// the code as an enrolment invite, which a kiosk enrols with.
+	err = hubsync.Post(ctx, nil, url, admin, hubsync.PathAdminCodes, hubsync.AdminCodeRequest{SiteID: "st-b", HubURL: url + "/"}, &ac)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := enrolKiosk(t, url, ac.Code, "st-b")
+	in, err := hubsync.ParseInvite(ac.Invite)
+	if want := (hubsync.Invite{HubURL: url, Code: ac.Code, SiteID: "st-b", SiteName: "乙社区站"}); err != nil || in != want {
+		t.Fatalf("admin code with url: invite %q reads %+v, %v; want %+v", ac.Invite, in, err, want)
+	}
+	b := enrolKiosk(t, in.HubURL, in.Code, "st-b")
+	for name, q := range map[string]struct {
+		query string
+		req   hubsync.AdminCodeRequest
+	}{
+		"an address without a scheme": {"", hubsync.AdminCodeRequest{SiteID: "st-b", HubURL: "hub.example.cn"}},
+		"a PNG without an address":    {"?format=png", hubsync.AdminCodeRequest{SiteID: "st-b"}},
+		"an unknown format":           {"?format=svg", hubsync.AdminCodeRequest{SiteID: "st-b", HubURL: url}},
+	} {
+		if err := hubsync.Post(ctx, nil, url, admin, hubsync.PathAdminCodes+q.query, q.req, &ac); !errors.As(err, &he) || he.Status != 400 {
+			t.Errorf("admin code with %s: %v, want 400", name, err)
+		}
+	}
+	// With format=png the answer is the invite's QR code, as enrol --url
+	// writes it, with the code in a header.
+	req, _ := http.NewRequest(http.MethodPost, url+hubsync.PathAdminCodes+"?format=png",
+		strings.NewReader(`{"site_id":"st-b","url":"`+url+`"}`))
+	req.Header.Set("Authorization", "Bearer "+admin)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	png, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	pngCode := resp.Header.Get(hubsync.EnrolCodeHeader)
+	if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || pngCode == "" ||
+		resp.Header.Get(hubsync.EnrolExpiresHeader) == "" {
+		t.Fatalf("admin code as PNG: %d %v %v", resp.StatusCode, resp.Header, err)
+	}
+	want, err := pass.PNG(hubsync.Invite{HubURL: url, Code: pngCode, SiteID: "st-b", SiteName: "乙社区站"}.Text(), true, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(png, want) {
+		t.Fatalf("admin code as PNG: %d bytes, not the QR code of the invite for %s", len(png), pngCode)
+	}
 
 	// With --url, enrol also writes the code as an invite in a QR code
 	// (level Q, 8 px a module): the hub's address, the code and the site.
 	qrFile := filepath.Join(dir, "enrol.png")
 	qrCode := strings.TrimSpace(mustHub(t, with("enrol", "--site", "st-b", "--url", url+"/", "--qr", qrFile)...))
-	want, err := pass.PNG(hubsync.Invite{HubURL: url, Code: qrCode, SiteID: "st-b", SiteName: "乙社区站"}.Text(), true, 8)
+	want, err = pass.PNG(hubsync.Invite{HubURL: url, Code: qrCode, SiteID: "st-b", SiteName: "乙社区站"}.Text(), true, 8)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,10 @@ var ErrNotEnrolled = errors.New("this kiosk is not enrolled at a hub (kioskctl e
 // answer that is not the protocol's JSON (a web server, a captive portal).
 var ErrNotHub = errors.New("the address does not answer as a Civic Kiosk hub")
 
+// ErrHubURL is returned (wrapped) for a hub address that is not
+// http(s)://HOST[:PORT][/PATH].
+var ErrHubURL = errors.New("want http(s)://HOST[:PORT]")
+
 // HTTPError is a non-2xx answer from the hub. It wraps ErrUnauthorized for
 // 401, ErrForbidden for 403, ErrBadCode for a refused enrolment and ErrNotHub
 // for 404 and 405.
@@ -447,9 +451,10 @@ type pendingEnrolment struct {
 // The kiosk's signing key is made first if it has none, and its public key is
 // registered at the hub. The token is made here and stored before it is sent,
 // so calling Enrol again with the same code after a lost answer succeeds.
-// A refused code gives an error wrapping ErrBadCode, an address that answers
-// but is not a hub one wrapping ErrNotHub, and a hub that cannot be reached
-// the HTTP client's *url.Error.
+// A refused code gives an error wrapping ErrBadCode, an address that is not
+// http(s)://HOST one wrapping ErrHubURL, an address that answers but is not a
+// hub one wrapping ErrNotHub, and a hub that cannot be reached the HTTP
+// client's *url.Error.
 func Enrol(ctx context.Context, st *sqlite.Store, hubURL, code string, hc *http.Client) (EnrolResponse, error) {
 	var resp EnrolResponse
 	if hc == nil {
@@ -515,7 +520,7 @@ func Enrol(ctx context.Context, st *sqlite.Store, hubURL, code string, hc *http.
 // address, with or without a path.
 func checkHubURL(hubURL string) error {
 	if u, err := url.Parse(hubURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("hub address %q: want http(s)://HOST[:PORT]", hubURL)
+		return fmt.Errorf("hub address %q: %w", hubURL, ErrHubURL)
 	}
 	return nil
 }

@@ -46,19 +46,35 @@ type HubOptions struct {
 const MaxPageBytes = 4 << 20
 
 // PathAdminCodes creates an enrolment code: POST AdminCodeRequest →
-// AdminCodeResponse, admin token only.
+// AdminCodeResponse, admin token only. With the query format=png (and a
+// HubURL) the answer is instead the invite's QR code (Invite.PNG), as
+// image/png, with the code and its expiry in the headers EnrolCodeHeader and
+// EnrolExpiresHeader.
 const PathAdminCodes = "/v1/admin/codes"
+
+// The headers of PathAdminCodes's PNG answer.
+const (
+	EnrolCodeHeader    = "Enrol-Code"       // the one-time code
+	EnrolExpiresHeader = "Enrol-Expires-Ms" // when it expires, Unix ms
+)
 
 // AdminCodeRequest asks for an enrolment code for a site.
 type AdminCodeRequest struct {
 	SiteID  string `json:"site_id"`
 	TTLMins int    `json:"ttl_minutes"` // 0 = DefaultCodeTTL
+	// HubURL, when set, is the hub's address as kiosks reach it
+	// (http(s)://HOST[:PORT][/PATH]; others are refused with 400): the
+	// answer then also carries the code as an enrolment invite (NewInvite).
+	HubURL string `json:"url,omitempty"`
 }
 
 // AdminCodeResponse carries a new one-time enrolment code.
 type AdminCodeResponse struct {
 	Code      string `json:"code"`
 	ExpiresMS int64  `json:"expires_ms"`
+	// Invite is the invite's text (Invite.Text) when the request gave
+	// HubURL, else "".
+	Invite string `json:"invite,omitempty"`
 }
 
 // DefaultCodeTTL is how long an enrolment code stays valid by default.
@@ -384,15 +400,44 @@ func (h *hub) adminCodes(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, http.StatusBadRequest, err)
 		return
 	}
-	ttl := time.Duration(req.TTLMins) * time.Minute
-	code, exp, err := NewEnrolCode(r.Context(), h.st, req.SiteID, ttl, h.now())
+	format := r.URL.Query().Get("format")
 	switch {
-	case errors.Is(err, data.ErrNotFound):
+	case format != "" && format != "json" && format != "png":
+		h.fail(w, http.StatusBadRequest, fmt.Errorf("format %q: want json or png", format))
+		return
+	case format == "png" && req.HubURL == "":
+		h.fail(w, http.StatusBadRequest, errors.New("format=png needs url: the QR code carries the hub's address"))
+		return
+	}
+	ttl := time.Duration(req.TTLMins) * time.Minute
+	in := Invite{SiteID: req.SiteID}
+	var exp int64
+	var err error
+	if req.HubURL == "" {
+		in.Code, exp, err = NewEnrolCode(r.Context(), h.st, req.SiteID, ttl, h.now())
+	} else {
+		in, exp, err = NewInvite(r.Context(), h.st, req.HubURL, req.SiteID, ttl, h.now())
+	}
+	var png []byte
+	if err == nil && format == "png" {
+		png, err = in.PNG()
+	}
+	switch {
+	case errors.Is(err, data.ErrNotFound) || errors.Is(err, ErrHubURL):
 		h.fail(w, http.StatusBadRequest, err)
 	case err != nil:
 		h.fail(w, http.StatusInternalServerError, err)
+	case format == "png":
+		w.Header().Set("Content-Type", "image/png")
+		w.Header().Set(EnrolCodeHeader, in.Code)
+		w.Header().Set(EnrolExpiresHeader, strconv.FormatInt(exp, 10))
+		w.Write(png)
 	default:
-		writeJSON(w, http.StatusOK, AdminCodeResponse{Code: code, ExpiresMS: exp})
+		resp := AdminCodeResponse{Code: in.Code, ExpiresMS: exp}
+		if req.HubURL != "" {
+			resp.Invite = in.Text()
+		}
+		writeJSON(w, http.StatusOK, resp)
 	}
 }
 

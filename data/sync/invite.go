@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/pass"
 )
 
 // InviteScheme begins the text of an enrolment invite.
@@ -41,7 +42,7 @@ type Invite struct {
 // NewInvite makes a one-time enrolment code for a site (NewEnrolCode, same
 // errors) and returns it as an invite to the hub at hubURL, with the site's
 // name from the hub's content. A hubURL that is not http(s)://HOST[:PORT]
-// is refused before any code is made.
+// is refused, with an error wrapping ErrHubURL, before any code is made.
 func NewInvite(ctx context.Context, st Store, hubURL, siteID string, ttl time.Duration, now time.Time) (in Invite, expiresMS int64, err error) {
 	hubURL = strings.TrimRight(hubURL, "/")
 	if err := checkHubURL(hubURL); err != nil {
@@ -80,6 +81,18 @@ func siteName(ctx context.Context, st Store, id string) string {
 func (in Invite) Text() string {
 	q := in.query()
 	return InviteScheme + ":?check=" + inviteCheck(q) + "&" + q
+}
+
+// invitePxPerModule is the size of a module of an invite's QR code, in
+// pixels.
+const invitePxPerModule = 8
+
+// PNG returns the invite's QR code as a PNG file, as `hub enrol --url` writes
+// it and PathAdminCodes answers with format=png: its Text at error
+// correction level Q (it is printed), 8 px a module, with the quiet zone
+// (pass.PNG, whose errors it returns).
+func (in Invite) PNG() ([]byte, error) {
+	return pass.PNG(in.Text(), true, invitePxPerModule)
 }
 
 // query is the invite's fields as an escaped query, keys in order.

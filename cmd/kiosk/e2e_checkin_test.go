@@ -103,14 +103,21 @@ func tapBox(t *testing.T, d display, r image.Rectangle) {
 	tap(t, d, x, y)
 }
 
-// belowBand keeps the boxes that start below the red title band.
-func belowBand(img image.Image, boxes []image.Rectangle) []image.Rectangle {
+// bandBottom returns the height of the red title band at the top of img,
+// 0 when there is none.
+func bandBottom(img image.Image) int {
 	band := 0
 	for _, r := range blobs(img, near(colourRed), img.Bounds().Dx()/2, 20) {
 		if r.Min.Y == 0 {
 			band = r.Max.Y
 		}
 	}
+	return band
+}
+
+// belowBand keeps the boxes that start below the red title band.
+func belowBand(img image.Image, boxes []image.Rectangle) []image.Rectangle {
+	band := bandBottom(img)
 	var out []image.Rectangle
 	for _, r := range boxes {
 		if r.Min.Y > band {

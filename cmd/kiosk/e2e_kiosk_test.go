@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,27 +16,10 @@ import (
 	"github.com/civickiosk/kiosk/data/sqlite"
 )
 
-var (
-	ctlOnce  sync.Once
-	ctlPath  string
-	ctlError error
-)
-
 // kioskctl builds the real kioskctl once per test run.
 func kioskctl(t *testing.T) string {
 	t.Helper()
-	ctlOnce.Do(func() {
-		dir := filepath.Dir(kioskBinary(t))
-		ctlPath = filepath.Join(dir, "kioskctl")
-		out, err := exec.Command("go", "build", "-o", ctlPath, "../kioskctl").CombinedOutput()
-		if err != nil {
-			ctlError = fmt.Errorf("go build kioskctl: %v\n%s", err, out)
-		}
-	})
-	if ctlError != nil {
-		t.Fatal(ctlError)
-	}
-	return ctlPath
+	return tool(t, "kioskctl")
 }
 
 // ctl runs kioskctl with args and returns what it printed on stdout.

@@ -71,25 +71,6 @@ func needBrowser(t *testing.T) {
 	}
 }
 
-// kioskctlBinary builds kioskctl.
-func kioskctlBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "kioskctl")
-	if out, err := exec.Command("go", "build", "-o", bin, "../kioskctl").CombinedOutput(); err != nil {
-		t.Fatalf("go build kioskctl: %v\n%s", err, out)
-	}
-	return bin
-}
-
-func runTool(t *testing.T, bin string, args ...string) string {
-	t.Helper()
-	out, err := exec.Command(bin, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", filepath.Base(bin), strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
 // TestPhoneSignInFromTheEventCode: a hub on 127.0.0.1 and a kiosk enrolled
 // at it; the kiosk shows an open event's sign-in code, a phone browser opens
 // it and signs in, and after a sync the kiosk's roster and export hold the
@@ -210,7 +191,7 @@ func TestPhoneSignInFromTheEventCode(t *testing.T) {
 	}
 
 	// A sync brings the check-in to the kiosk: its roster and its export.
-	ctl := kioskctlBinary(t)
+	ctl := kioskctl(t)
 	t.Logf("kioskctl sync: %s", runTool(t, ctl, "sync", "--db", db))
 	st, err = sqlite.Open(db)
 	if err != nil {

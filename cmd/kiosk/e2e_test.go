@@ -54,6 +54,40 @@ func kioskBinary(t *testing.T) string {
 	return binary
 }
 
+var (
+	toolsMu sync.Mutex
+	tools   = map[string]string{} // built commands by name
+)
+
+// tool builds the command cmd/name (kioskctl, hub) once per test run,
+// beside the kiosk binary, and returns its path.
+func tool(t *testing.T, name string) string {
+	t.Helper()
+	dir := filepath.Dir(kioskBinary(t))
+	toolsMu.Lock()
+	defer toolsMu.Unlock()
+	if path, ok := tools[name]; ok {
+		return path
+	}
+	path := filepath.Join(dir, name)
+	if out, err := exec.Command("go", "build", "-o", path, "../"+name).CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", name, err, out)
+	}
+	tools[name] = path
+	return path
+}
+
+// runTool runs the command bin with args and returns what it printed on
+// stdout and stderr; it fails the test when the command fails.
+func runTool(t *testing.T, bin string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s: %v\n%s", filepath.Base(bin), strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if binary != "" {

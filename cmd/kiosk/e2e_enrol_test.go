@@ -105,7 +105,7 @@ func TestE2EKioskJoinsTheHubAndSyncs(t *testing.T) {
 	hubDB := filepath.Join(dir, "hub.db")
 	t.Logf("%s", runTool(t, hub, "import", "--db", hubDB, "../../assets/centre.yaml"))
 	hubURL := startHub(t, hubDB)
-	qr := filepath.Join(shots, name("invite.png"))
+	qr := filepath.Join(shots, name("invite-qr.png"))
 	runTool(t, hub, "enrol", "--db", hubDB, "--site", site, "--url", hubURL, "--qr", qr)
 	codes := zbar(t, qr)
 	if len(codes) != 1 || !strings.HasPrefix(codes[0], "civickiosk-enrol:") {

@@ -344,36 +344,28 @@ func (s *Service) Register(ctx context.Context, phone, communityID, name string)
 	}
 	if !found || ref.KeyID != s.key.ID {
 		// No pass yet, or one signed by another kiosk's key that this kiosk
-		// cannot re-create: issue a pass of this kiosk's own.
+		// cannot re-create: issue a pass of this kiosk's own. The other
+		// kiosk's pass keeps working: only staff revoke a pass.
 		return s.issue(ctx, reg)
 	}
 	reg.Code, err = pass.Encode(s.key, pass.Payload{No: ref.No, IssuedDay: pass.Day(time.UnixMilli(issuedMS))})
 	return reg, err
 }
 
-// Reissue revokes the visitor's current pass (a lost card) and issues a new
-// one, returning the new code. A visitor deleted on request gets no pass
-// (ErrVisitorDeleted).
-func (s *Service) Reissue(ctx context.Context, visitorID string) (Registration, error) {
-	v, err := s.store.Visitor(ctx, visitorID)
-	if err != nil {
-		return Registration{}, err
-	}
-	if deleted, err := s.store.VisitorDeleted(ctx, visitorID); err != nil || deleted {
-		if err == nil {
-			err = ErrVisitorDeleted
-		}
-		return Registration{}, err
-	}
-	return s.issue(ctx, Registration{Visitor: v})
-}
-
+// issue issues the visitor a new pass of this kiosk's own; their other
+// passes stay valid.
 func (s *Service) issue(ctx context.Context, reg Registration) (Registration, error) {
 	now := s.now()
 	ref, err := s.store.IssuePass(ctx, reg.Visitor.ID, s.key.ID, now.UnixMilli())
 	if err != nil {
 		return reg, err
 	}
+	return s.registration(reg, ref, now)
+}
+
+// registration is reg with the code of pass ref, issued now.
+func (s *Service) registration(reg Registration, ref data.PassRef, now time.Time) (Registration, error) {
+	var err error
 	reg.Issued = true
 	reg.Code, err = pass.Encode(s.key, pass.Payload{No: ref.No, IssuedDay: pass.Day(now)})
 	return reg, err

@@ -159,7 +159,7 @@ func TestRefusalsAreExplainedAndLogged(t *testing.T) {
 
 	// A re-issued pass makes the old code refused as revoked.
 	reg := register(t, s, "13800138000")
-	if _, err := s.Reissue(ctx, reg.Visitor.ID); err != nil {
+	if _, err := s.StaffReissue(ctx, reg.Visitor.ID, "王老师"); err != nil {
 		t.Fatal(err)
 	}
 	if r := scan(t, s, code, ""); r.Outcome != data.Refused || r.Reason != data.ReasonRevoked {
@@ -320,7 +320,7 @@ func TestReissueRefusesADeletedVisitor(t *testing.T) {
 	if _, err := st.DeleteVisitor(ctx, reg.Visitor.ID, "王老师", time.Now().UnixMilli()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Reissue(ctx, reg.Visitor.ID); !errors.Is(err, ErrVisitorDeleted) {
+	if _, err := s.StaffReissue(ctx, reg.Visitor.ID, "王老师"); !errors.Is(err, ErrVisitorDeleted) {
 		t.Fatalf("Reissue of a deleted visitor: %v, want ErrVisitorDeleted", err)
 	}
 }

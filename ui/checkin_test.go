@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/civickiosk/kiosk/data"
@@ -52,7 +53,7 @@ func (k *kiosk) dial(phone string) {
 	for _, d := range phone {
 		k.press(string(d))
 	}
-	k.press("确定")
+	k.press(lang.L("keypad.ok"))
 	k.shell.Wait()
 }
 

@@ -458,6 +458,39 @@ func TestScanOnEventPage(t *testing.T) {
 	k.mustShow("签到成功", "文明实践开放日")
 }
 
+func TestScanOnAnotherEventsPageAsksToLeaveOrJoin(t *testing.T) {
+	k := newKiosk(t, small)
+	code := k.register(testPhone)
+	k.shell.Home()
+	k.tap("活动安排")
+	k.tap("合唱团排练")
+	k.scan(code)
+	k.mustShow("签到成功", "合唱团排练")
+
+	// The previous user left the open day's page up; the visitor, still in
+	// the choir, scans to leave.
+	k.at(10, 20)
+	k.shell.Home()
+	k.tap("活动安排")
+	k.tap("文明实践开放日")
+	k.scan(code)
+	if _, ok := k.screen().(*chooseScreen); !ok {
+		t.Fatalf("a scan on another event's page shows %T: %q", k.screen(), k.texts())
+	}
+	k.mustShow("还没有签退", "签退：合唱团排练", "签到：文明实践开放日")
+	k.mustNotShow("签到成功")
+	k.mustFit("leave or join")
+	if recs := k.checkIns(); len(recs) != 1 {
+		t.Fatalf("the question stored %d records", len(recs))
+	}
+	k.tap("签退：合唱团排练")
+	k.shell.Wait()
+	k.mustShow("签退成功", "合唱团排练")
+	if recs := k.checkIns(); len(recs) != 2 || recs[1].Direction != data.Out || recs[1].EventID != recs[0].EventID {
+		t.Errorf("records: %+v", recs)
+	}
+}
+
 func TestPhoneFallback(t *testing.T) {
 	k := newKiosk(t, small)
 	k.register(testPhone)

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -514,7 +515,45 @@ func TestPhoneFallback(t *testing.T) {
 
 	k.tap("忘带签到码？用手机号签到")
 	k.dial("13900000000")
-	k.mustShow("未能签到", "这个手机号还没有登记，请先登记领取签到码")
+	k.mustShow("未能签到", "这个手机号还没有登记，请先登记领取签到码", "139****0000")
+	k.mustFit("unknown phone")
+	k.tap("登记这个手机号")
+	if _, ok := k.screen().(*registerScreen); !ok {
+		t.Fatalf("登记这个手机号 shows %T", k.screen())
+	}
+	k.mustShow("139 0000 0000")
+	k.press("确定")
+	k.tap("跳过")
+	k.shell.Wait()
+	k.mustShow("您的签到码", "139****0000")
+	if v, err := k.store.VisitorByPhone(context.Background(), "13900000000"); err != nil || v.ID == "" {
+		t.Errorf("the number was not registered: %+v, %v", v, err)
+	}
+	k.tap("完成")
+	if _, ok := k.screen().(*homeScreen); !ok {
+		t.Errorf("完成 shows %T", k.screen())
+	}
+}
+
+func TestUnknownPhoneRegisterButtonFits(t *testing.T) {
+	defer UseLanguage("zh-CN")
+	for _, language := range []string{"zh-CN", "en"} {
+		if err := UseLanguage(language); err != nil {
+			t.Fatal(err)
+		}
+		for _, large := range []bool{false, true} {
+			k := newKiosk(t, small)
+			k.shell.setLargeText(large)
+			k.at(11, 30)
+			k.tap(lang.L("home.attend"))
+			k.tap(lang.L("attend.phone"))
+			k.dial("13900000000")
+			name := fmt.Sprintf("unknown phone (%s, large text %v)", language, large)
+			k.mustShow(lang.L("result.register"))
+			k.mustFit(name)
+			k.mustShowButtonsWhole(name)
+		}
+	}
 }
 
 // resultBackdrop returns the tappable background of the result on screen.

@@ -55,7 +55,13 @@ func (r *resultScreen) Build() fyne.CanvasObject {
 			ColorName: theme.ColorNameForegroundOnPrimary, SizeName: sizeNameTitle, TextStyle: fyne.TextStyle{Bold: true}}))
 	}
 	back := s.button(lang.L("nav.back"), theme.NavigateBackIcon(), widget.MediumImportance, s.Back)
-	body := container.NewBorder(nil, container.NewGridWithColumns(3, layout.NewSpacer(), back), nil, nil,
+	buttons := container.NewGridWithColumns(3, layout.NewSpacer(), back)
+	if phone := r.res.Visitor.Phone; r.res.Reason == data.ReasonUnknownPhone && phone != "" {
+		// A number not registered yet: registration, with the number typed.
+		buttons = container.NewGridWithColumns(2, s.button(lang.L("result.register"), theme.ContentAddIcon(),
+			widget.HighImportance, func() { s.present(newRegisterScreen(s, phone)) }), back)
+	}
+	body := container.NewBorder(nil, buttons, nil, nil,
 		container.New(iconAboveLayout{most: 5, least: 1.5}, img, words))
 
 	bd := &backdrop{onTap: func() {

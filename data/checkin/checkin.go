@@ -110,7 +110,7 @@ type Result struct {
 	Reason    data.Reason
 	Direction data.Direction // for Accepted: what was recorded
 	Record    data.CheckIn   // the stored record (Accepted or Refused)
-	Visitor   data.Visitor   // zero when the pass is not known on this kiosk
+	Visitor   data.Visitor   // zero when the pass is not known on this kiosk; for ReasonUnknownPhone only the number typed (normalised)
 	Session   data.Session   // the session checked into, when one was found
 	Previous  *data.CheckIn  // for Duplicate: the earlier record (its time is shown)
 	Choices   []data.Session // for ReasonChooseEvent: the open sessions to pick from
@@ -235,7 +235,9 @@ func (s *Service) Scan(ctx context.Context, text, eventID string) (Result, error
 }
 
 // Phone checks in (or out) the visitor registered with a phone number, for a
-// visitor without their pass. Errors as for Scan.
+// visitor without their pass. A number nobody registered is refused with
+// ReasonUnknownPhone and the number, normalised, in Result.Visitor.Phone,
+// so that the kiosk can offer to register it. Errors as for Scan.
 func (s *Service) Phone(ctx context.Context, phone, eventID string) (Result, error) {
 	rec := s.record(data.MethodPhone)
 	p, ok := data.NormalisePhone(phone)
@@ -244,7 +246,7 @@ func (s *Service) Phone(ctx context.Context, phone, eventID string) (Result, err
 	}
 	v, err := s.store.VisitorByPhone(ctx, p)
 	if errors.Is(err, data.ErrNotFound) {
-		return Result{Outcome: data.Refused, Reason: data.ReasonUnknownPhone}, nil
+		return Result{Outcome: data.Refused, Reason: data.ReasonUnknownPhone, Visitor: data.Visitor{Phone: p}}, nil
 	}
 	if err != nil {
 		return Result{Outcome: data.Refused, Reason: data.ReasonStorage}, err

@@ -316,7 +316,7 @@ func TestWeeklyClassSessionsAreSeparate(t *testing.T) {
 func TestPhoneFallback(t *testing.T) {
 	s, _, _ := setup(t, event("taiji", "centre", "09:00", "10:30"))
 	register(t, s, "13800138000")
-	if r, _ := s.Phone(ctx, "139 0000 0000", ""); r.Reason != data.ReasonUnknownPhone {
+	if r, _ := s.Phone(ctx, "139 0000 0000", ""); r.Reason != data.ReasonUnknownPhone || r.Visitor != (data.Visitor{Phone: "13900000000"}) {
 		t.Fatalf("unknown phone: %+v", r)
 	}
 	if r, _ := s.Phone(ctx, "12345", ""); r.Reason != data.ReasonBadPhone {

@@ -97,6 +97,28 @@ func TestRegisterSamePhoneSameVisitorAndPass(t *testing.T) {
 	}
 }
 
+func TestRegisterKeepsAnotherKiosksPass(t *testing.T) {
+	s, st, _ := setup(t)
+	v, _, err := st.Register(ctx, data.Visitor{Phone: "13800138000", CreatedMS: ms("08:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := st.IssuePass(ctx, v.ID, s.key.ID+1, ms("08:00")) // made on another kiosk, known here by sync
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := register(t, s, "13800138000")
+	if reg.Created || !reg.Issued || reg.Visitor.ID != v.ID {
+		t.Fatalf("registration here: %+v", reg)
+	}
+	if _, revoked, _ := st.PassHolder(ctx, other); revoked {
+		t.Fatal("registering here revoked the pass of another kiosk")
+	}
+	if log, _ := st.AuditLog(ctx, 0); len(log) != 0 {
+		t.Fatalf("audit after a registration: %+v", log)
+	}
+}
+
 func TestScanInDuplicateOutAlreadyOut(t *testing.T) {
 	s, st, c := setup(t, event("taiji", "centre", "09:00", "10:30"))
 	code := register(t, s, "13800138000").Code

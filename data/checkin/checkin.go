@@ -394,12 +394,12 @@ type Registration struct {
 	Visitor data.Visitor
 	Code    string // the pass code's text form
 	Created bool   // a new visitor
-	Issued  bool   // a new pass was issued (first registration or re-issue)
+	Issued  bool   // a new pass was issued (first registration, a pass of this kiosk's own, or StaffReissue)
 }
 
 // Register finds or creates the visitor with this phone number (any common
 // mainland format) and returns their current pass code, issuing one when they
-// have none. communityID (a site id) and name update the visitor when given.
+// have none of this kiosk's key; it never revokes a pass (StaffReissue does). communityID (a site id) and name update the visitor when given.
 // An invalid phone returns an error wrapping ErrBadPhone.
 func (s *Service) Register(ctx context.Context, phone, communityID, name string) (Registration, error) {
 	p, ok := data.NormalisePhone(phone)

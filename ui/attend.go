@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -39,15 +38,13 @@ func (a *attendScreen) Build() fyne.CanvasObject {
 	icon.ScaleMode = canvas.ImageScalePixels
 	phone := s.button(lang.L("attend.phone"), theme.AccountIcon(), widget.HighImportance,
 		func() { s.Show(newPhoneScreen(s)) })
-	how := container.NewBorder(nil, phone, nil, nil, container.NewVBox(
-		layout.NewSpacer(),
-		container.New(squareLayout{side: 6}, icon),
-		text(lang.L("attend.hold"), widget.RichTextStyle{Alignment: fyne.TextAlignCenter, ColorName: theme.ColorNamePrimary,
-			SizeName: sizeNameTitle, TextStyle: fyne.TextStyle{Bold: true}}),
-		text(lang.L("attend.explain"), widget.RichTextStyle{Alignment: fyne.TextAlignCenter,
-			ColorName: theme.ColorNameForeground, SizeName: theme.SizeNameSubHeadingText}),
-		layout.NewSpacer(),
-	))
+	how := container.NewBorder(nil, phone, nil, nil, container.New(iconAboveLayout{most: 6, least: 1.5}, icon,
+		container.NewVBox(
+			text(lang.L("attend.hold"), widget.RichTextStyle{Alignment: fyne.TextAlignCenter, ColorName: theme.ColorNamePrimary,
+				SizeName: sizeNameTitle, TextStyle: fyne.TextStyle{Bold: true}}),
+			text(lang.L("attend.explain"), widget.RichTextStyle{Alignment: fyne.TextAlignCenter,
+				ColorName: theme.ColorNameForeground, SizeName: theme.SizeNameSubHeadingText}),
+		)))
 	a.list = s.pager(0, lang.L("attend.none"))
 	a.minute = -1
 	a.Tick(s.Now())

@@ -60,7 +60,6 @@ func (p *phoneScreen) leavesByItself()     {}
 func (r *registerScreen) leavesByItself()  {}
 func (c *communityScreen) leavesByItself() {}
 func (p *passScreen) leavesByItself()      {}
-func (r *reissueScreen) leavesByItself()   {}
 
 // idleAfter returns how long the kiosk waits before the attract loop.
 func (s *Shell) idleAfter() time.Duration {

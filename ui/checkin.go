@@ -19,13 +19,15 @@ const checkInTimeout = 10 * time.Second
 type attempt func(ctx context.Context, eventID string) (checkin.Result, error)
 
 // eventScreen is a screen about one event: a scan made while it is shown
-// checks into that event, if it is open for check-in.
+// checks into that event, if it is open for check-in and the visitor is in
+// no other (checkin.OnPage).
 type eventScreen interface {
 	EventID() string
 }
 
 // checkIn runs try off Fyne's goroutine and then shows its answer. With
-// eventID "", a scan made on an open event's page goes to that event.
+// eventID "", a scan made on an event's page goes to that event when it is
+// open, unless the visitor is still in another (checkin.OnPage).
 func (s *Shell) checkIn(try attempt, eventID string) {
 	page := ""
 	if es, ok := s.current().(eventScreen); ok && eventID == "" {
@@ -34,26 +36,12 @@ func (s *Shell) checkIn(try attempt, eventID string) {
 	s.background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), checkInTimeout)
 		defer cancel()
-		if page != "" && s.isOpen(ctx, page) {
-			eventID = page
+		if page != "" {
+			ctx = checkin.OnPage(ctx, page)
 		}
 		res, err := try(ctx, eventID)
 		fyne.Do(func() { s.answer(res, err, try) })
 	})
-}
-
-// isOpen reports whether the event is open for check-in now.
-func (s *Shell) isOpen(ctx context.Context, eventID string) bool {
-	open, err := s.svc.OpenSessions(ctx)
-	if err != nil {
-		return false
-	}
-	for _, ses := range open {
-		if ses.Event.ID == eventID {
-			return true
-		}
-	}
-	return false
 }
 
 // answer shows the result of try: the choice of event when several are

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/civickiosk/kiosk/data"
@@ -52,7 +54,7 @@ func (k *kiosk) dial(phone string) {
 	for _, d := range phone {
 		k.press(string(d))
 	}
-	k.press("确定")
+	k.press(lang.L("keypad.ok"))
 	k.shell.Wait()
 }
 
@@ -249,8 +251,8 @@ func TestRegistrationShowsPass(t *testing.T) {
 		k.tap("永康社区新时代文明实践站")
 		k.shell.Wait()
 
-		k.mustShow("您的签到码", "请拍照保存", "138****8000", "保存签到码图片", "重新发放")
-		k.mustNotShow(testPhone)
+		k.mustShow("您的签到码", "请拍照保存", "138****8000", "保存签到码图片")
+		k.mustNotShow(testPhone, "已经登记过")
 		k.mustFit("pass")
 		v := k.qrView()
 		img := test.WidgetRenderer(v).(*qrRenderer).img.Image
@@ -288,7 +290,8 @@ func TestSamePhoneSameCode(t *testing.T) {
 	if first == "" || first != second {
 		t.Errorf("the same phone got %q, then %q", first, second)
 	}
-	k.mustNotShow("已重新发放")
+	k.mustShow("这个手机号已经登记过", "请到服务台找工作人员补发")
+	k.mustFit("pass again")
 }
 
 func TestScanInDuplicateAndOut(t *testing.T) {
@@ -456,6 +459,39 @@ func TestScanOnEventPage(t *testing.T) {
 	k.mustShow("签到成功", "文明实践开放日")
 }
 
+func TestScanOnAnotherEventsPageAsksToLeaveOrJoin(t *testing.T) {
+	k := newKiosk(t, small)
+	code := k.register(testPhone)
+	k.shell.Home()
+	k.tap("活动安排")
+	k.tap("合唱团排练")
+	k.scan(code)
+	k.mustShow("签到成功", "合唱团排练")
+
+	// The previous user left the open day's page up; the visitor, still in
+	// the choir, scans to leave.
+	k.at(10, 20)
+	k.shell.Home()
+	k.tap("活动安排")
+	k.tap("文明实践开放日")
+	k.scan(code)
+	if _, ok := k.screen().(*chooseScreen); !ok {
+		t.Fatalf("a scan on another event's page shows %T: %q", k.screen(), k.texts())
+	}
+	k.mustShow("还没有签退", "签退：合唱团排练", "签到：文明实践开放日")
+	k.mustNotShow("签到成功")
+	k.mustFit("leave or join")
+	if recs := k.checkIns(); len(recs) != 1 {
+		t.Fatalf("the question stored %d records", len(recs))
+	}
+	k.tap("签退：合唱团排练")
+	k.shell.Wait()
+	k.mustShow("签退成功", "合唱团排练")
+	if recs := k.checkIns(); len(recs) != 2 || recs[1].Direction != data.Out || recs[1].EventID != recs[0].EventID {
+		t.Errorf("records: %+v", recs)
+	}
+}
+
 func TestPhoneFallback(t *testing.T) {
 	k := newKiosk(t, small)
 	k.register(testPhone)
@@ -479,7 +515,45 @@ func TestPhoneFallback(t *testing.T) {
 
 	k.tap("忘带签到码？用手机号签到")
 	k.dial("13900000000")
-	k.mustShow("未能签到", "这个手机号还没有登记，请先登记领取签到码")
+	k.mustShow("未能签到", "这个手机号还没有登记，请先登记领取签到码", "139****0000")
+	k.mustFit("unknown phone")
+	k.tap("登记这个手机号")
+	if _, ok := k.screen().(*registerScreen); !ok {
+		t.Fatalf("登记这个手机号 shows %T", k.screen())
+	}
+	k.mustShow("139 0000 0000")
+	k.press("确定")
+	k.tap("跳过")
+	k.shell.Wait()
+	k.mustShow("您的签到码", "139****0000")
+	if v, err := k.store.VisitorByPhone(context.Background(), "13900000000"); err != nil || v.ID == "" {
+		t.Errorf("the number was not registered: %+v, %v", v, err)
+	}
+	k.tap("完成")
+	if _, ok := k.screen().(*homeScreen); !ok {
+		t.Errorf("完成 shows %T", k.screen())
+	}
+}
+
+func TestUnknownPhoneRegisterButtonFits(t *testing.T) {
+	defer UseLanguage("zh-CN")
+	for _, language := range []string{"zh-CN", "en"} {
+		if err := UseLanguage(language); err != nil {
+			t.Fatal(err)
+		}
+		for _, large := range []bool{false, true} {
+			k := newKiosk(t, small)
+			k.shell.setLargeText(large)
+			k.at(11, 30)
+			k.tap(lang.L("home.attend"))
+			k.tap(lang.L("attend.phone"))
+			k.dial("13900000000")
+			name := fmt.Sprintf("unknown phone (%s, large text %v)", language, large)
+			k.mustShow(lang.L("result.register"))
+			k.mustFit(name)
+			k.mustShowButtonsWhole(name)
+		}
+	}
 }
 
 // resultBackdrop returns the tappable background of the result on screen.
@@ -593,31 +667,28 @@ func TestSaveSlip(t *testing.T) {
 	}
 }
 
-func TestReissue(t *testing.T) {
+func TestPublicKioskCannotRevokeAPass(t *testing.T) {
 	k := newKiosk(t, small)
 	old := k.register(testPhone)
-	k.tap("重新发放")
-	k.mustShow("签到码丢了？确定要重新发放吗？", "取消")
-	k.mustFit("re-issue")
-	k.tap("取消")
-	if k.passCode() != old {
-		t.Fatal("取消 changed the pass")
+	// Someone else types the same number: they see the pass again, with no
+	// way to cancel it, and the pass keeps working.
+	if again := k.register(testPhone); again != old {
+		t.Fatalf("the second registration shows %q, not the pass %q", again, old)
 	}
-	k.tap("重新发放")
-	k.tap("确定重新发放")
-	k.shell.Wait()
-	k.mustShow("已重新发放，旧的签到码已作废。", "请拍照保存")
-	renewed := k.passCode()
-	if renewed == old {
-		t.Fatal("the pass was not re-issued")
+	k.mustNotShow("重新发放", "补发新的")
+	for _, label := range []string{"重新发放", "补发", "挂失"} {
+		if o, _ := k.find(label); o != nil {
+			if _, ok := o.(*tapButton); ok {
+				t.Errorf("the public pass screen has a %q button", label)
+			}
+		}
 	}
 	k.at(11, 30)
 	k.scan(old)
-	k.mustShow("未能签到", "这个签到码已作废")
-	*k.now = k.now.Add(resultShow)
-	k.shell.tick()
-	k.scan(renewed)
 	k.mustShow("签到成功")
+	if log, err := k.store.AuditLog(context.Background(), 0); err != nil || len(log) != 0 {
+		t.Errorf("audit log after public registrations: %+v, %v", log, err)
+	}
 }
 
 func TestStorageFailureIsNoSuccess(t *testing.T) {

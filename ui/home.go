@@ -75,7 +75,7 @@ func (h *homeScreen) Build() fyne.CanvasObject {
 		nil, nil, nil, today)
 	tiles := container.NewGridWithColumns(2,
 		s.tile(lang.L("home.attend"), theme.ConfirmIcon(), func() { s.Show(newAttendScreen(s)) }),
-		s.tile(lang.L("home.register"), theme.ContentAddIcon(), func() { s.Show(newRegisterScreen(s)) }),
+		s.tile(lang.L("home.register"), theme.ContentAddIcon(), func() { s.Show(newRegisterScreen(s, "")) }),
 		s.tile(lang.L("home.events"), theme.CalendarIcon(), func() { s.Show(newEventsScreen(s)) }),
 		s.tile(lang.L("home.honour"), theme.AccountIcon(), func() { s.Show(newHonourScreen(s)) }),
 		s.tile(lang.L("home.teams"), theme.GridIcon(), func() { s.Show(newTeamsScreen(s)) }),

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 )
@@ -100,5 +101,38 @@ func TestLargeTextFitsEveryScreen(t *testing.T) {
 	for i := range len(a.slides) {
 		k.mustFit(fmt.Sprintf("attract slide %d in large text", i))
 		k.idle(slideTime)
+	}
+}
+
+func TestCheckOutByPhoneFits(t *testing.T) {
+	for _, language := range []string{"zh-CN", "en"} {
+		if err := UseLanguage(language); err != nil {
+			t.Fatal(err)
+		}
+		for _, large := range []bool{false, true} {
+			k := newKiosk(t, small)
+			k.shell.setLargeText(large)
+			if _, err := k.svc.Register(context.Background(), testPhone, "", ""); err != nil {
+				t.Fatal(err)
+			}
+			k.at(11, 30)
+			k.tap(lang.L("home.attend"))
+			k.tap(lang.L("attend.phone"))
+			k.dial(testPhone)
+			k.mustShow(lang.L("result.in"))
+			k.shell.Home()
+			k.at(13, 5)
+			k.tap(lang.L("home.attend"))
+			k.tap(lang.L("attend.phone"))
+			k.dial(testPhone)
+			name := fmt.Sprintf("check-out by phone (%s, large text %v)", language, large)
+			k.mustShow(lang.L("result.out"), serviceTime(95*60_000))
+			k.mustFit(name)
+			k.tap(lang.L("nav.back"))
+			k.mustFit(name + ", then back")
+		}
+	}
+	if err := UseLanguage("zh-CN"); err != nil {
+		t.Fatal(err)
 	}
 }

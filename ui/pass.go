@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"image/color"
 	"time"
 
@@ -9,7 +8,6 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,8 +17,9 @@ import (
 )
 
 // passScreen shows a visitor's pass: the QR code large, "请拍照保存", the
-// masked phone number, and buttons to save a printable slip and to re-issue
-// a lost pass.
+// masked phone number, and a button to save a printable slip. A number
+// registered before shows its pass again; only staff replace a lost card
+// (visitorScreen), which the screen then says.
 type passScreen struct {
 	shell  *Shell
 	reg    checkin.Registration
@@ -46,21 +45,19 @@ func (p *passScreen) Build() fyne.CanvasObject {
 	)
 	buttons := container.NewVBox(
 		s.button(lang.L("pass.save"), theme.DocumentSaveIcon(), widget.HighImportance, p.save),
-		container.NewGridWithColumns(2,
-			s.button(lang.L("pass.reissue"), theme.ViewRefreshIcon(), widget.MediumImportance,
-				func() { s.Show(newReissueScreen(s, p)) }),
-			s.button(lang.L("pass.done"), theme.ConfirmIcon(), widget.MediumImportance, s.Home)),
+		s.button(lang.L("pass.done"), theme.ConfirmIcon(), widget.MediumImportance, s.Home),
 	)
 	side := container.NewBorder(nil, buttons, nil, nil, words)
 	p.showStatus()
 	return s.frame(lang.L("pass.title"), false, container.New(passLayout{}, p.qr, side))
 }
 
-// showStatus says whether the pass was just issued.
+// showStatus says, to a visitor registered before, that this is their pass
+// and where a lost card is replaced.
 func (p *passScreen) showStatus() {
 	msg := ""
-	if p.reg.Issued && !p.reg.Created {
-		msg = lang.L("pass.reissued")
+	if !p.reg.Created {
+		msg = lang.L("pass.again")
 	}
 	p.setStatus(msg)
 }
@@ -89,13 +86,6 @@ func (p *passScreen) save() {
 	})
 }
 
-// reissued shows the new pass after a re-issue.
-func (p *passScreen) reissued(reg checkin.Registration) {
-	p.reg = reg
-	p.qr.setCode(reg.Code)
-	p.showStatus()
-}
-
 // Tick goes home when the visitor has walked away from their pass.
 func (p *passScreen) Tick(now time.Time) { p.shell.homeWhenIdle(now) }
 
@@ -119,50 +109,6 @@ func (passLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	rest := objects[1].MinSize()
 	return fyne.NewSize(rest.Width+objects[0].MinSize().Width+theme.Padding()*2, rest.Height)
 }
-
-// reissueScreen asks before a re-issue, which makes the old pass useless.
-type reissueScreen struct {
-	shell *Shell
-	pass  *passScreen
-}
-
-func newReissueScreen(s *Shell, p *passScreen) *reissueScreen {
-	return &reissueScreen{shell: s, pass: p}
-}
-
-// Build asks the question.
-func (r *reissueScreen) Build() fyne.CanvasObject {
-	s := r.shell
-	yes := s.button(lang.L("reissue.confirm"), theme.ViewRefreshIcon(), widget.HighImportance, r.reissue)
-	no := s.button(lang.L("reissue.cancel"), theme.CancelIcon(), widget.MediumImportance, s.Back)
-	body := container.NewVBox(text(lang.L("reissue.question"), styleHeading), text(lang.L("reissue.explain"), styleReading),
-		layout.NewSpacer(), container.NewGridWithColumns(2, no, yes))
-	return s.frame(lang.L("reissue.title"), true, body)
-}
-
-// reissue revokes the pass, issues a new one and shows it.
-func (r *reissueScreen) reissue() {
-	s := r.shell
-	id := r.pass.reg.Visitor.ID
-	s.background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), checkInTimeout)
-		defer cancel()
-		reg, err := s.svc.Reissue(ctx, id)
-		fyne.Do(func() {
-			if err != nil {
-				s.storageFailed("re-issuing a pass", err)
-				return
-			}
-			if s.current() == Screen(r) {
-				s.Back()
-			}
-			r.pass.reissued(reg)
-		})
-	})
-}
-
-// Tick goes home when the kiosk is left on the question.
-func (r *reissueScreen) Tick(now time.Time) { r.shell.homeWhenIdle(now) }
 
 // qrView shows a pass code as a QR code on white, each module a whole number
 // of pixels, as large as its size allows.

@@ -26,19 +26,22 @@ func (s *Shell) homeWhenIdle(now time.Time) {
 }
 
 // registerScreen is the first step of 登记 / 领取签到码: the visitor's phone
-// number on the keypad.
+// number on the keypad, filled in when the visitor typed it already (a phone
+// check-in with a number not yet registered).
 type registerScreen struct {
 	shell *Shell
+	phone string
 }
 
-func newRegisterScreen(s *Shell) *registerScreen {
-	return &registerScreen{shell: s}
+func newRegisterScreen(s *Shell, phone string) *registerScreen {
+	return &registerScreen{shell: s, phone: phone}
 }
 
 // Build lays out the explanation beside the keypad.
 func (r *registerScreen) Build() fyne.CanvasObject {
 	s := r.shell
 	pad := s.keypad(func(phone string) { s.Show(newCommunityScreen(s, phone)) })
+	pad.set(r.phone)
 	intro := container.NewVBox(text(lang.L("register.prompt"), styleHeading), text(lang.L("register.explain"), styleReading))
 	return s.frame(lang.L("register.title"), false, container.New(&splitLayout{ratio: 0.4}, intro, pad.box))
 }

@@ -49,14 +49,20 @@ func (r *resultScreen) Build() fyne.CanvasObject {
 	head.TextSize = theme.TextSize() * 2.6
 	head.TextStyle.Bold = true
 	head.Alignment = fyne.TextAlignCenter
-	items := []fyne.CanvasObject{layout.NewSpacer(), container.New(squareLayout{side: 5}, img), head}
+	words := container.NewVBox(head)
 	for _, l := range lines {
-		items = append(items, text(l, widget.RichTextStyle{Alignment: fyne.TextAlignCenter,
+		words.Add(text(l, widget.RichTextStyle{Alignment: fyne.TextAlignCenter,
 			ColorName: theme.ColorNameForegroundOnPrimary, SizeName: sizeNameTitle, TextStyle: fyne.TextStyle{Bold: true}}))
 	}
-	items = append(items, layout.NewSpacer())
 	back := s.button(lang.L("nav.back"), theme.NavigateBackIcon(), widget.MediumImportance, s.Back)
-	body := container.NewBorder(nil, container.NewGridWithColumns(3, layout.NewSpacer(), back), nil, nil, container.NewVBox(items...))
+	buttons := container.NewGridWithColumns(3, layout.NewSpacer(), back)
+	if phone := r.res.Visitor.Phone; r.res.Reason == data.ReasonUnknownPhone && phone != "" {
+		// A number not registered yet: registration, with the number typed.
+		buttons = container.NewGridWithColumns(2, s.button(lang.L("result.register"), theme.ContentAddIcon(),
+			widget.HighImportance, func() { s.present(newRegisterScreen(s, phone)) }), back)
+	}
+	body := container.NewBorder(nil, buttons, nil, nil,
+		container.New(iconAboveLayout{most: 5, least: 1.5}, img, words))
 
 	bd := &backdrop{onTap: func() {
 		s.activity()

@@ -218,3 +218,29 @@ func (l squareLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 func (l squareLayout) MinSize([]fyne.CanvasObject) fyne.Size {
 	return fyne.NewSquareSize(l.side * theme.TextSize())
 }
+
+// iconAboveLayout centres its first object, a square icon, above its second,
+// the words, in the height. The words get the height they need and the icon
+// what is left, from least up to most text sizes, so that a screen that
+// holds more words, or large text on a 600-pixel-high screen, still fits.
+type iconAboveLayout struct {
+	most, least float32
+}
+
+// Layout places the icon and the words.
+func (l iconAboveLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	icon, words := objects[0], objects[1]
+	wordsHeight, pad := words.MinSize().Height, theme.Padding()
+	side := fyne.Max(fyne.Min(l.most*theme.TextSize(), size.Height-wordsHeight-pad), l.least*theme.TextSize())
+	top := fyne.Max((size.Height-side-pad-wordsHeight)/2, 0)
+	icon.Move(fyne.NewPos((size.Width-side)/2, top))
+	icon.Resize(fyne.NewSquareSize(side))
+	words.Move(fyne.NewPos(0, top+side+pad))
+	words.Resize(fyne.NewSize(size.Width, wordsHeight))
+}
+
+// MinSize is the words below the smallest icon.
+func (l iconAboveLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	words, side := objects[1].MinSize(), l.least*theme.TextSize()
+	return fyne.NewSize(fyne.Max(words.Width, side), side+theme.Padding()+words.Height)
+}

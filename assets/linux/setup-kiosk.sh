@@ -11,7 +11,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "run as root: sudo $0" >&2
 	exit 1
 fi
-apt-get install -y --no-install-recommends make xserver-xorg xinit x11-xserver-utils xterm \
+apt-get install -y --no-install-recommends make xserver-xorg xinit x11-xserver-utils x11-xkb-utils xterm \
 	libgl1 libgl1-mesa-dri libx11-6 libxrandr2 libxcursor1 libxinerama1 libxi6 libxxf86vm1 \
 	fonts-noto-cjk
 make install

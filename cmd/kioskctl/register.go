@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	commands["register"] = command{"register a visitor and print their pass code: register --db PATH --phone N [--name NAME] [--png FILE]", register}
+	commands["register"] = command{"register a visitor and print their pass code (a lost card: visitors --reissue): register --db PATH --phone N [--name NAME] [--png FILE]", register}
 }
 
 func register(ctx context.Context, args []string, out io.Writer) error {
@@ -24,7 +24,6 @@ func register(ctx context.Context, args []string, out io.Writer) error {
 	name := fs.String("name", "", "the visitor's name (optional)")
 	community := fs.String("community", "", "the visitor's community (a site id, optional)")
 	png := fs.String("png", "", "also write the pass QR code as a printable PNG to this file")
-	reissue := fs.Bool("reissue", false, "revoke the visitor's current pass (a lost card) and issue a new one")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -43,11 +42,6 @@ func register(ctx context.Context, args []string, out io.Writer) error {
 	reg, err := svc.Register(ctx, *phone, *community, *name)
 	if err != nil {
 		return err
-	}
-	if *reissue && !reg.Issued {
-		if reg, err = svc.Reissue(ctx, reg.Visitor.ID); err != nil {
-			return err
-		}
 	}
 	if *png != "" {
 		img, err := pass.PNG(reg.Code, true, 8)

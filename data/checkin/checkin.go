@@ -110,10 +110,11 @@ type Result struct {
 	Reason    data.Reason
 	Direction data.Direction // for Accepted: what was recorded
 	Record    data.CheckIn   // the stored record (Accepted or Refused)
-	Visitor   data.Visitor   // zero when the pass is not known on this kiosk
+	Visitor   data.Visitor   // zero when the pass is not known on this kiosk; for ReasonUnknownPhone only the number typed (normalised)
 	Session   data.Session   // the session checked into, when one was found
 	Previous  *data.CheckIn  // for Duplicate: the earlier record (its time is shown)
 	Choices   []data.Session // for ReasonChooseEvent: the open sessions to pick from
+	Inside    []data.Session // for ReasonChooseEvent on an event's page (OnPage): those of Choices the visitor is checked in to
 	ServiceMS int64          // for a check-out: service time of this visit, capped to the session
 }
 
@@ -201,7 +202,8 @@ func (s *Service) refuse(ctx context.Context, rec data.CheckIn, r Result) (Resul
 
 // Scan checks in (or out) the holder of a scanned pass code. text is the raw
 // scanner text (prefixes, case and terminators are tolerated); eventID picks
-// the event when the visitor chose one ("" = the kiosk's open session).
+// the event when the visitor chose one ("" = the kiosk's open session, the
+// one the visitor is in, or the event page of OnPage).
 //
 // The returned Result says what the visitor sees. An accepted record is
 // durable (committed with synchronous=FULL) before Scan returns. The error is
@@ -233,7 +235,9 @@ func (s *Service) Scan(ctx context.Context, text, eventID string) (Result, error
 }
 
 // Phone checks in (or out) the visitor registered with a phone number, for a
-// visitor without their pass. Errors as for Scan.
+// visitor without their pass. A number nobody registered is refused with
+// ReasonUnknownPhone and the number, normalised, in Result.Visitor.Phone,
+// so that the kiosk can offer to register it. Errors as for Scan.
 func (s *Service) Phone(ctx context.Context, phone, eventID string) (Result, error) {
 	rec := s.record(data.MethodPhone)
 	p, ok := data.NormalisePhone(phone)
@@ -242,7 +246,7 @@ func (s *Service) Phone(ctx context.Context, phone, eventID string) (Result, err
 	}
 	v, err := s.store.VisitorByPhone(ctx, p)
 	if errors.Is(err, data.ErrNotFound) {
-		return Result{Outcome: data.Refused, Reason: data.ReasonUnknownPhone}, nil
+		return Result{Outcome: data.Refused, Reason: data.ReasonUnknownPhone, Visitor: data.Visitor{Phone: p}}, nil
 	}
 	if err != nil {
 		return Result{Outcome: data.Refused, Reason: data.ReasonStorage}, err
@@ -255,9 +259,71 @@ func (s *Service) Phone(ctx context.Context, phone, eventID string) (Result, err
 	return s.attend(ctx, rec, v, eventID)
 }
 
+// pageKey is the context key of OnPage.
+type pageKey struct{}
+
+// OnPage returns ctx saying that the kiosk shows the page of event eventID,
+// where a visitor may scan their pass or type their phone number without
+// having chosen that event: the page may be left from the previous user. A
+// Scan or Phone with this context and no eventID goes to that event when it
+// is open, except when the visitor is still checked in to another open
+// session: rather than checking them in elsewhere while they meant to check
+// out, the answer is then ReasonChooseEvent with the sessions they are in
+// (Result.Inside: a choice of one checks out of it) and this event's.
+func OnPage(ctx context.Context, eventID string) context.Context {
+	return context.WithValue(ctx, pageKey{}, eventID)
+}
+
+// onPage applies OnPage's rule for the event page in ctx: it returns the
+// event the scan goes to ("" when the page is of no open event, which the
+// page does not catch), or a choice to put to the visitor (choose).
+func (s *Service) onPage(ctx context.Context, subject string) (eventID string, choice Result, choose bool, err error) {
+	page, _ := ctx.Value(pageKey{}).(string)
+	if page == "" {
+		return "", Result{}, false, nil
+	}
+	open, err := s.openAt(ctx, "")
+	if err != nil {
+		return "", Result{}, false, err
+	}
+	var here []data.Session
+	for _, ss := range open {
+		if ss.Event.ID == page {
+			here = append(here, ss)
+		}
+	}
+	if len(here) == 0 {
+		return "", Result{}, false, nil
+	}
+	in, err := s.checkedIn(ctx, subject, open)
+	if err != nil {
+		return "", Result{}, false, err
+	}
+	for _, ss := range in {
+		if ss.Event.ID == page {
+			return page, Result{}, false, nil // leaving the event of the page
+		}
+	}
+	if len(in) == 0 {
+		return page, Result{}, false, nil
+	}
+	return "", Result{Reason: data.ReasonChooseEvent, Choices: append(in, here...), Inside: in}, true, nil
+}
+
 // attend finds the session and applies the rules in one store transaction.
 func (s *Service) attend(ctx context.Context, rec data.CheckIn, v data.Visitor, eventID string) (Result, error) {
 	subject := sqlite.Subject(v.ID, rec.Pass)
+	if eventID == "" {
+		page, choice, choose, err := s.onPage(ctx, subject)
+		if err != nil {
+			return Result{Outcome: data.Refused, Reason: data.ReasonStorage, Visitor: v}, err
+		}
+		if choose {
+			choice.Visitor = v
+			return s.refuse(ctx, rec, choice)
+		}
+		eventID = page
+	}
 	ss, r, ok := s.session(ctx, eventID)
 	if !ok && r.Reason == data.ReasonChooseEvent {
 		ss, ok, err := s.inside(ctx, subject, r.Choices)
@@ -300,20 +366,27 @@ func (s *Service) attend(ctx context.Context, rec data.CheckIn, v data.Visitor, 
 // the event the person is in without asking. ok is false unless exactly one
 // such session exists.
 func (s *Service) inside(ctx context.Context, subject string, choices []data.Session) (data.Session, bool, error) {
+	in, err := s.checkedIn(ctx, subject, choices)
+	if err != nil || len(in) != 1 {
+		return data.Session{}, false, err
+	}
+	return in[0], true, nil
+}
+
+// checkedIn returns the sessions among choices the subject is checked in to
+// and not yet out of.
+func (s *Service) checkedIn(ctx context.Context, subject string, choices []data.Session) ([]data.Session, error) {
 	var in []data.Session
 	for _, c := range choices {
 		last, err := s.store.LastAccepted(ctx, subject, c.Event.ID, c.StartMS)
 		if err != nil {
-			return data.Session{}, false, err
+			return nil, err
 		}
 		if last != nil && last.Direction == data.In {
 			in = append(in, c)
 		}
 	}
-	if len(in) != 1 {
-		return data.Session{}, false, nil
-	}
-	return in[0], true, nil
+	return in, nil
 }
 
 // Registration is a visitor with their current pass code.
@@ -321,12 +394,12 @@ type Registration struct {
 	Visitor data.Visitor
 	Code    string // the pass code's text form
 	Created bool   // a new visitor
-	Issued  bool   // a new pass was issued (first registration or re-issue)
+	Issued  bool   // a new pass was issued (first registration, a pass of this kiosk's own, or StaffReissue)
 }
 
 // Register finds or creates the visitor with this phone number (any common
 // mainland format) and returns their current pass code, issuing one when they
-// have none. communityID (a site id) and name update the visitor when given.
+// have none of this kiosk's key; it never revokes a pass (StaffReissue does). communityID (a site id) and name update the visitor when given.
 // An invalid phone returns an error wrapping ErrBadPhone.
 func (s *Service) Register(ctx context.Context, phone, communityID, name string) (Registration, error) {
 	p, ok := data.NormalisePhone(phone)
@@ -344,36 +417,28 @@ func (s *Service) Register(ctx context.Context, phone, communityID, name string)
 	}
 	if !found || ref.KeyID != s.key.ID {
 		// No pass yet, or one signed by another kiosk's key that this kiosk
-		// cannot re-create: issue a pass of this kiosk's own.
+		// cannot re-create: issue a pass of this kiosk's own. The other
+		// kiosk's pass keeps working: only staff revoke a pass.
 		return s.issue(ctx, reg)
 	}
 	reg.Code, err = pass.Encode(s.key, pass.Payload{No: ref.No, IssuedDay: pass.Day(time.UnixMilli(issuedMS))})
 	return reg, err
 }
 
-// Reissue revokes the visitor's current pass (a lost card) and issues a new
-// one, returning the new code. A visitor deleted on request gets no pass
-// (ErrVisitorDeleted).
-func (s *Service) Reissue(ctx context.Context, visitorID string) (Registration, error) {
-	v, err := s.store.Visitor(ctx, visitorID)
-	if err != nil {
-		return Registration{}, err
-	}
-	if deleted, err := s.store.VisitorDeleted(ctx, visitorID); err != nil || deleted {
-		if err == nil {
-			err = ErrVisitorDeleted
-		}
-		return Registration{}, err
-	}
-	return s.issue(ctx, Registration{Visitor: v})
-}
-
+// issue issues the visitor a new pass of this kiosk's own; their other
+// passes stay valid.
 func (s *Service) issue(ctx context.Context, reg Registration) (Registration, error) {
 	now := s.now()
 	ref, err := s.store.IssuePass(ctx, reg.Visitor.ID, s.key.ID, now.UnixMilli())
 	if err != nil {
 		return reg, err
 	}
+	return s.registration(reg, ref, now)
+}
+
+// registration is reg with the code of pass ref, issued now.
+func (s *Service) registration(reg Registration, ref data.PassRef, now time.Time) (Registration, error) {
+	var err error
 	reg.Issued = true
 	reg.Code, err = pass.Encode(s.key, pass.Payload{No: ref.No, IssuedDay: pass.Day(now)})
 	return reg, err

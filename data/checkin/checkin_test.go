@@ -97,6 +97,28 @@ func TestRegisterSamePhoneSameVisitorAndPass(t *testing.T) {
 	}
 }
 
+func TestRegisterKeepsAnotherKiosksPass(t *testing.T) {
+	s, st, _ := setup(t)
+	v, _, err := st.Register(ctx, data.Visitor{Phone: "13800138000", CreatedMS: ms("08:00")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := st.IssuePass(ctx, v.ID, s.key.ID+1, ms("08:00")) // made on another kiosk, known here by sync
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := register(t, s, "13800138000")
+	if reg.Created || !reg.Issued || reg.Visitor.ID != v.ID {
+		t.Fatalf("registration here: %+v", reg)
+	}
+	if _, revoked, _ := st.PassHolder(ctx, other); revoked {
+		t.Fatal("registering here revoked the pass of another kiosk")
+	}
+	if log, _ := st.AuditLog(ctx, 0); len(log) != 0 {
+		t.Fatalf("audit after a registration: %+v", log)
+	}
+}
+
 func TestScanInDuplicateOutAlreadyOut(t *testing.T) {
 	s, st, c := setup(t, event("taiji", "centre", "09:00", "10:30"))
 	code := register(t, s, "13800138000").Code
@@ -159,7 +181,7 @@ func TestRefusalsAreExplainedAndLogged(t *testing.T) {
 
 	// A re-issued pass makes the old code refused as revoked.
 	reg := register(t, s, "13800138000")
-	if _, err := s.Reissue(ctx, reg.Visitor.ID); err != nil {
+	if _, err := s.StaffReissue(ctx, reg.Visitor.ID, "王老师"); err != nil {
 		t.Fatal(err)
 	}
 	if r := scan(t, s, code, ""); r.Outcome != data.Refused || r.Reason != data.ReasonRevoked {
@@ -248,6 +270,57 @@ func TestWhichEvent(t *testing.T) {
 	}
 }
 
+func TestScanOnAnEventPage(t *testing.T) {
+	s, _, c := setup(t, event("long", "centre", "09:00", "21:00"), event("open", "centre", "09:00", "21:00"),
+		event("later", "centre", "15:00", "16:00"))
+	code := register(t, s, "13800138000").Code
+	onPage := func(page string) Result {
+		t.Helper()
+		r, err := s.Scan(OnPage(ctx, page), code, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	// Not inside anything: the page's event.
+	if r := onPage("long"); r.Outcome != data.Accepted || r.Direction != data.In || r.Session.Event.ID != "long" {
+		t.Fatalf("first scan on long's page: %+v", r)
+	}
+	// Inside long, scanning on open's page (left there by the previous
+	// user): no check-in to open, but the choice of leaving long or
+	// joining open.
+	c.t = at("18:19")
+	r := onPage("open")
+	if r.Outcome != data.Refused || r.Reason != data.ReasonChooseEvent || len(r.Choices) != 2 ||
+		r.Choices[0].Event.ID != "long" || r.Choices[1].Event.ID != "open" ||
+		len(r.Inside) != 1 || r.Inside[0].Event.ID != "long" || r.Visitor.Phone != "13800138000" {
+		t.Fatalf("scan on open's page while inside long: %+v", r)
+	}
+	// A page of an event that is not open does not catch the scan: the
+	// scan leaves the event the visitor is in, as on the home screen.
+	c.t = at("18:20")
+	if r := onPage("later"); r.Outcome != data.Accepted || r.Direction != data.Out || r.Session.Event.ID != "long" {
+		t.Fatalf("scan on a closed event's page: %+v", r)
+	}
+	// The visitor's choice (an explicit event) is applied as it is.
+	if r := scan(t, s, code, "open"); r.Outcome != data.Accepted || r.Direction != data.In || r.Session.Event.ID != "open" {
+		t.Fatalf("chosen open: %+v", r)
+	}
+	// Inside open, on open's own page: the check-out from it.
+	c.t = at("19:00")
+	if r := onPage("open"); r.Outcome != data.Accepted || r.Direction != data.Out || r.Session.Event.ID != "open" {
+		t.Fatalf("leaving open on its page: %+v", r)
+	}
+	// A phone check-in follows the same rule.
+	other := register(t, s, "13900001111").Code
+	scan(t, s, other, "long")
+	c.t = at("19:30")
+	r, err := s.Phone(OnPage(ctx, "open"), "13900001111", "")
+	if err != nil || r.Reason != data.ReasonChooseEvent || len(r.Inside) != 1 || r.Inside[0].Event.ID != "long" {
+		t.Fatalf("phone on open's page while inside long: %+v, %v", r, err)
+	}
+}
+
 func TestWeeklyClassSessionsAreSeparate(t *testing.T) {
 	weekly := event("taiji", "centre", "09:00", "10:30")
 	weekly.Weekly = true
@@ -265,7 +338,7 @@ func TestWeeklyClassSessionsAreSeparate(t *testing.T) {
 func TestPhoneFallback(t *testing.T) {
 	s, _, _ := setup(t, event("taiji", "centre", "09:00", "10:30"))
 	register(t, s, "13800138000")
-	if r, _ := s.Phone(ctx, "139 0000 0000", ""); r.Reason != data.ReasonUnknownPhone {
+	if r, _ := s.Phone(ctx, "139 0000 0000", ""); r.Reason != data.ReasonUnknownPhone || r.Visitor != (data.Visitor{Phone: "13900000000"}) {
 		t.Fatalf("unknown phone: %+v", r)
 	}
 	if r, _ := s.Phone(ctx, "12345", ""); r.Reason != data.ReasonBadPhone {
@@ -320,7 +393,7 @@ func TestReissueRefusesADeletedVisitor(t *testing.T) {
 	if _, err := st.DeleteVisitor(ctx, reg.Visitor.ID, "王老师", time.Now().UnixMilli()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Reissue(ctx, reg.Visitor.ID); !errors.Is(err, ErrVisitorDeleted) {
+	if _, err := s.StaffReissue(ctx, reg.Visitor.ID, "王老师"); !errors.Is(err, ErrVisitorDeleted) {
 		t.Fatalf("Reissue of a deleted visitor: %v, want ErrVisitorDeleted", err)
 	}
 }

@@ -21,9 +21,10 @@ const BackfillGrace = 5 * time.Minute
 // staff member's watch against the kiosk's clock).
 const FutureSlack = time.Minute
 
-// Errors of manual check-in and check-out (StaffCheckIn), returned wrapped.
+// Errors of staff actions: manual check-in and check-out (StaffCheckIn),
+// revocation and re-issue, returned wrapped.
 var (
-	ErrStaffRequired  = errors.New("a manual record needs the staff member")
+	ErrStaffRequired  = errors.New("a manual record, revocation or re-issue needs the staff member")
 	ErrBadDirection   = errors.New("direction must be in or out")
 	ErrNoSession      = errors.New("the event has no session starting then")
 	ErrFutureTime     = errors.New("the time is in the future")
@@ -234,28 +235,43 @@ func (s *Service) StaffCardCode(ctx context.Context, staffID string, renew bool)
 
 // StaffRevoke revokes the visitor's passes (a lost card, without a new one
 // yet) now, logged as staffName's action; it returns how many were revoked.
+// A revocation needs a staff member (ErrStaffRequired).
 func (s *Service) StaffRevoke(ctx context.Context, visitorID, staffName string) (int, error) {
+	if staffName == "" {
+		return 0, ErrStaffRequired
+	}
 	if _, err := s.store.Visitor(ctx, visitorID); err != nil {
 		return 0, err
 	}
 	return s.store.RevokeVisitorPasses(ctx, visitorID, staffName, s.now().UnixMilli())
 }
 
-// StaffReissue revokes the visitor's current pass and issues a new one
-// (Reissue), logged as staffName's action. A deleted visitor gets no pass
-// (ErrVisitorDeleted).
+// StaffReissue replaces a lost card: it revokes the visitor's passes and
+// issues a new one now, logged as staffName's action
+// (sqlite.Store.ReissuePass), and returns the new code. A re-issue needs a
+// staff member (ErrStaffRequired); a visitor deleted on request gets no pass
+// (ErrVisitorDeleted); an unknown visitor gives an error wrapping
+// data.ErrNotFound.
 func (s *Service) StaffReissue(ctx context.Context, visitorID, staffName string) (Registration, error) {
-	reg, err := s.Reissue(ctx, visitorID)
-	if err != nil {
-		return reg, err
+	if staffName == "" {
+		return Registration{}, ErrStaffRequired
 	}
-	ref, _, _, err := s.store.ActivePass(ctx, visitorID)
+	v, err := s.store.Visitor(ctx, visitorID)
 	if err != nil {
-		return reg, err
+		return Registration{}, err
 	}
-	err = s.store.AddAudit(ctx, sqlite.AuditEntry{MS: s.now().UnixMilli(), Staff: staffName, Action: sqlite.AuditPassReissue,
-		Details: map[string]any{"visitor_id": visitorID, "key_id": ref.KeyID, "no": ref.No}})
-	return reg, err
+	if deleted, err := s.store.VisitorDeleted(ctx, visitorID); err != nil || deleted {
+		if err == nil {
+			err = ErrVisitorDeleted
+		}
+		return Registration{}, err
+	}
+	now := s.now()
+	ref, err := s.store.ReissuePass(ctx, visitorID, s.key.ID, staffName, now.UnixMilli())
+	if err != nil {
+		return Registration{}, err
+	}
+	return s.registration(Registration{Visitor: v}, ref, now)
 }
 
 // StaffDeleteVisitor deletes a visitor on their request now

@@ -254,6 +254,16 @@ func TestStaffPassesAndDeletion(t *testing.T) {
 	s, st, c := setup(t, event("taiji", "centre", "09:00", "11:00"))
 	reg := register(t, s, "13800138000")
 	scan(t, s, reg.Code, "")
+	// Nobody revokes or replaces a pass without being named.
+	if _, err := s.StaffRevoke(ctx, reg.Visitor.ID, ""); !errors.Is(err, ErrStaffRequired) {
+		t.Fatalf("revoke without staff: %v", err)
+	}
+	if _, err := s.StaffReissue(ctx, reg.Visitor.ID, ""); !errors.Is(err, ErrStaffRequired) {
+		t.Fatalf("re-issue without staff: %v", err)
+	}
+	if log, _ := st.AuditLog(ctx, 0); len(log) != 0 {
+		t.Fatalf("audit after refused actions: %+v", log)
+	}
 	if n, err := s.StaffRevoke(ctx, reg.Visitor.ID, teacher); n != 1 || err != nil {
 		t.Fatalf("StaffRevoke = %d, %v", n, err)
 	}

@@ -404,6 +404,23 @@ func TestLenient(t *testing.T) {
 	}
 }
 
+// TestOtherLayouts: a code typed through a keyboard layout other than US
+// cannot be undone, since the keys they move carry characters of the code
+// alphabet; it is refused as unreadable, never read as some other pass.
+func TestOtherLayouts(t *testing.T) {
+	_, _, s := sample(t)
+	if !strings.ContainsAny(s, "YZ") {
+		t.Fatalf("sample %q lacks Y and Z; pick another", s)
+	}
+	// German QWERTZ swaps Y and Z.
+	wantUnreadable(t, "QWERTZ", strings.NewReplacer("Y", "Z", "Z", "Y").Replace(s))
+	// French AZERTY: the unshifted digit row gives &é"'(-è_çà, A and Q and
+	// W and Z swap, and the US M key is AZERTY's comma (? with Shift).
+	wantUnreadable(t, "AZERTY", strings.NewReplacer(
+		"1", "&", "2", "é", "3", `"`, "4", "'", "5", "(", "6", "-", "7", "è", "8", "_", "9", "ç", "0", "à",
+		"A", "Q", "Q", "A", "W", "Z", "Z", "W", "M", "?").Replace(s))
+}
+
 func TestDay(t *testing.T) {
 	sh := time.FixedZone("CST", 8*3600)
 	for _, tc := range []struct {

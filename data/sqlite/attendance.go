@@ -140,21 +140,26 @@ func (s *Store) ActivePass(ctx context.Context, visitorID string) (ref data.Pass
 }
 
 // IssuePass records a new pass for the visitor under key keyID, numbered one
-// past the key's highest pass, and revokes the visitor's earlier passes (a
-// re-issue replaces a lost card). It returns the new pass's reference.
+// past the key's highest pass, and returns its reference. The visitor's
+// other passes stay valid: only ReissuePass, a staff action, revokes them.
 func (s *Store) IssuePass(ctx context.Context, visitorID string, keyID uint32, nowMS int64) (data.PassRef, error) {
-	ref := data.PassRef{KeyID: keyID}
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(no), 0) + 1 FROM passes WHERE key_id = ?`, keyID).Scan(&ref.No); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE passes SET revoked_ms = ? WHERE visitor_id = ? AND revoked_ms = 0`, nowMS, visitorID); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO passes(key_id, no, visitor_id, issued_ms) VALUES(?, ?, ?, ?)`,
-			ref.KeyID, ref.No, visitorID, nowMS)
+	var ref data.PassRef
+	err := s.write(ctx, func(tx *sql.Tx) (err error) {
+		ref, err = insertPass(ctx, tx, visitorID, keyID, nowMS)
 		return err
 	})
+	return ref, err
+}
+
+// insertPass records a new pass for the visitor under key keyID, numbered
+// one past the key's highest pass.
+func insertPass(ctx context.Context, tx *sql.Tx, visitorID string, keyID uint32, nowMS int64) (data.PassRef, error) {
+	ref := data.PassRef{KeyID: keyID}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(no), 0) + 1 FROM passes WHERE key_id = ?`, keyID).Scan(&ref.No); err != nil {
+		return ref, err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO passes(key_id, no, visitor_id, issued_ms) VALUES(?, ?, ?, ?)`,
+		ref.KeyID, ref.No, visitorID, nowMS)
 	return ref, err
 }
 

@@ -163,15 +163,44 @@ func (s *Store) VisitorDeleted(ctx context.Context, id string) (bool, error) {
 func (s *Store) RevokeVisitorPasses(ctx context.Context, visitorID, staffName string, nowMS int64) (int, error) {
 	var n int64
 	err := s.write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE passes SET revoked_ms = ? WHERE visitor_id = ? AND revoked_ms = 0`, nowMS, visitorID)
-		if err != nil {
+		var err error
+		if n, err = revokePasses(ctx, tx, visitorID, nowMS); err != nil {
 			return err
 		}
-		n, _ = res.RowsAffected()
 		return addAudit(ctx, tx, AuditEntry{MS: nowMS, Staff: staffName, Action: AuditPassRevoke,
 			Details: map[string]any{"visitor_id": visitorID, "passes": n}})
 	})
 	return int(n), err
+}
+
+// ReissuePass replaces a lost card: it revokes the visitor's passes at nowMS,
+// records a new one under key keyID (as IssuePass) and logs it in the audit
+// log as staffName's action (AuditPassReissue), all or nothing. It returns
+// the new pass's reference.
+func (s *Store) ReissuePass(ctx context.Context, visitorID string, keyID uint32, staffName string, nowMS int64) (data.PassRef, error) {
+	var ref data.PassRef
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		revoked, err := revokePasses(ctx, tx, visitorID, nowMS)
+		if err != nil {
+			return err
+		}
+		if ref, err = insertPass(ctx, tx, visitorID, keyID, nowMS); err != nil {
+			return err
+		}
+		return addAudit(ctx, tx, AuditEntry{MS: nowMS, Staff: staffName, Action: AuditPassReissue,
+			Details: map[string]any{"visitor_id": visitorID, "revoked": revoked, "key_id": ref.KeyID, "no": ref.No}})
+	})
+	return ref, err
+}
+
+// revokePasses revokes every unrevoked pass of the visitor at nowMS and
+// returns how many it revoked.
+func revokePasses(ctx context.Context, tx *sql.Tx, visitorID string, nowMS int64) (int64, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE passes SET revoked_ms = ? WHERE visitor_id = ? AND revoked_ms = 0`, nowMS, visitorID)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // DeleteResult says what deleting a visitor did: their attendance records
@@ -205,11 +234,10 @@ func (s *Store) DeleteVisitor(ctx context.Context, visitorID, staffName string, 
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM checkins WHERE visitor_id = ? AND visitor_id <> ''`, visitorID).Scan(&r.RecordsKept); err != nil {
 			return err
 		}
-		res, err = tx.ExecContext(ctx, `UPDATE passes SET revoked_ms = ? WHERE visitor_id = ? AND revoked_ms = 0`, nowMS, visitorID)
+		n, err := revokePasses(ctx, tx, visitorID, nowMS)
 		if err != nil {
 			return err
 		}
-		n, _ := res.RowsAffected()
 		r.PassesRevoked = int(n)
 		return addAudit(ctx, tx, AuditEntry{MS: nowMS, Staff: staffName, Action: AuditVisitorDelete,
 			Details: map[string]any{"visitor_id": visitorID, "records_kept": r.RecordsKept, "passes_revoked": r.PassesRevoked}})

@@ -569,6 +569,42 @@ func TestRevokeVisitorPasses(t *testing.T) {
 	}
 }
 
+func TestReissuePass(t *testing.T) {
+	s := openTemp(t)
+	v := people(t, s, 1, t0)[0]
+	first, _ := s.IssuePass(ctx, v.ID, 5, t0)
+	// Issuing another pass (under another kiosk's key) revokes nothing.
+	second, err := s.IssuePass(ctx, v.ID, 6, t0+minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ref := range []data.PassRef{first, second} {
+		if _, revoked, _ := s.PassHolder(ctx, ref); revoked {
+			t.Fatalf("IssuePass revoked %+v", ref)
+		}
+	}
+	if log, _ := s.AuditLog(ctx, 0); len(log) != 0 {
+		t.Fatalf("audit after IssuePass: %+v", log)
+	}
+	ref, err := s.ReissuePass(ctx, v.ID, 5, "王老师", t0+2*minute)
+	if err != nil || ref != (data.PassRef{KeyID: 5, No: first.No + 1}) {
+		t.Fatalf("ReissuePass = %+v, %v", ref, err)
+	}
+	for _, old := range []data.PassRef{first, second} {
+		if _, revoked, _ := s.PassHolder(ctx, old); !revoked {
+			t.Fatalf("%+v not revoked by the re-issue", old)
+		}
+	}
+	if active, _, _, _ := s.ActivePass(ctx, v.ID); active != ref {
+		t.Fatalf("active pass %+v, want %+v", active, ref)
+	}
+	log, _ := s.AuditLog(ctx, 0)
+	if len(log) != 1 || log[0].Action != AuditPassReissue || log[0].Staff != "王老师" || log[0].MS != t0+2*minute ||
+		log[0].Details["visitor_id"] != v.ID || log[0].Details["revoked"] != float64(2) || log[0].Details["no"] != float64(ref.No) {
+		t.Fatalf("audit %+v", log)
+	}
+}
+
 func TestRetention(t *testing.T) {
 	s := openTemp(t)
 	day := 24 * 60 * minute

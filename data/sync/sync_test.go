@@ -355,7 +355,7 @@ func TestEnrolPushPull(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.svc.Reissue(ctx, reg.Visitor.ID); err != nil {
+		if _, err := a.svc.StaffReissue(ctx, reg.Visitor.ID, "王老师"); err != nil {
 			t.Fatal(err)
 		}
 		if r, err := a.cl.Round(ctx); err != nil || r.Revocations != 1 {

@@ -180,7 +180,7 @@ func Scenario(tb testing.TB, dir string) *Fixture {
 		f.Reg[p.Key] = r
 	}
 	oldD := f.Reg["D"].Code
-	if _, err := f.Svc.Reissue(ctx, f.Reg["D"].Visitor.ID); err != nil {
+	if _, err := f.Svc.StaffReissue(ctx, f.Reg["D"].Visitor.ID, "王老师"); err != nil {
 		tb.Fatal(err)
 	}
 	scan := func(hhmm, who, event string, want data.Outcome) {

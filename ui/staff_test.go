@@ -103,9 +103,12 @@ func (k *kiosk) tapButton(label string) {
 }
 
 // tapOnPage taps the text containing s on whichever page of the screen's
-// list shows it.
+// list shows it, looking from the first page on.
 func (k *kiosk) tapOnPage(s string) {
 	k.t.Helper()
+	for !k.shows(s) && k.pageStatus() != "" && !k.exactButton("上一页").Disabled() {
+		k.tapButton("上一页")
+	}
 	for !k.shows(s) && k.pageStatus() != "" && !k.exactButton("下一页").Disabled() {
 		k.tapButton("下一页")
 	}

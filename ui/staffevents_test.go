@@ -34,6 +34,7 @@ func TestEventCancelAndRestore(t *testing.T) {
 	k := newKiosk(t, small)
 	k.openEvents("太极拳班")
 	k.tapButton("取消活动")
+	k.tapButton("确定取消活动")
 	if !k.event("taiji").Cancelled {
 		t.Fatal("太极拳班 is not cancelled")
 	}
@@ -43,6 +44,45 @@ func TestEventCancelAndRestore(t *testing.T) {
 		t.Fatal("太极拳班 is still cancelled")
 	}
 	k.mustShow("活动已恢复。", "取消活动")
+}
+
+func TestEventCancelAsksAboutTheEventInSight(t *testing.T) {
+	k := newKiosk(t, small)
+	k.scanInto(k.pass("13800138000"), "hechang", data.In)
+	k.scanInto(k.pass("13900139000"), "hechang", data.In)
+	k.signIn()
+	k.tap("活动管理")
+	if k.exactButton("取消活动").Disabled() {
+		t.Fatal("no event is selected at first")
+	}
+	for !k.exactButton("下一页").Disabled() {
+		k.tapButton("下一页")
+	}
+	if !k.exactButton("取消活动").Disabled() {
+		t.Error("取消活动 still acts on the event selected on another page")
+	}
+	k.mustShow("请在左边点选一个活动。")
+
+	k.tapOnPage("合唱团排练")
+	page := k.pageStatus()
+	k.tapButton("取消活动")
+	k.mustShow("确定取消活动「合唱团排练」吗？", "每周三", "11月25日 周三 09:00–11:00 这一场已签到 2 人。")
+	if k.event("hechang").Cancelled {
+		t.Fatal("合唱团排练 is cancelled before staff confirm it")
+	}
+	k.tapButton("取消")
+	if k.event("hechang").Cancelled || k.pageStatus() != page {
+		t.Fatalf("取消 cancelled the event or left the page: %q", k.texts())
+	}
+	k.tapButton("取消活动")
+	k.tapButton("确定取消活动")
+	if !k.event("hechang").Cancelled {
+		t.Fatal("合唱团排练 is not cancelled")
+	}
+	k.mustShow("活动已取消。", "合唱团排练")
+	if k.exactButton("恢复活动").Disabled() {
+		t.Error("the cancelled event is not selected")
+	}
 }
 
 func TestEventCopyAsNewWeekly(t *testing.T) {

@@ -15,8 +15,8 @@ import (
 	"github.com/civickiosk/kiosk/data"
 )
 
-// eventAdmin is staff mode's 活动管理: the events, newest first, a page at
-// a time, beside the one selected with 复制为新活动, 修改, 取消活动 (or
+// eventAdmin is staff mode's 活动管理: the events in the order of
+// eventOrder, a page at a time, beside the one selected with 复制为新活动, 修改, 取消活动 (or
 // 恢复活动) and 从U盘导入内容. Turning away from the page of the selected
 // event clears the selection, so the buttons never act on an event out of
 // sight; 取消活动 asks first.
@@ -67,7 +67,7 @@ func (e *eventAdmin) Build() fyne.CanvasObject {
 	return s.staffFrame(lang.L("staff.events"), true, container.New(&splitLayout{ratio: 0.55}, e.list.box, right))
 }
 
-// read reads the events, newest first.
+// read reads the events in eventOrder.
 func (e *eventAdmin) read() error {
 	ctx, cancel := e.shell.query()
 	defer cancel()
@@ -75,9 +75,39 @@ func (e *eventAdmin) read() error {
 	if err != nil {
 		return err
 	}
-	slices.SortStableFunc(events, func(a, b data.Event) int { return cmp.Compare(b.StartMS, a.StartMS) })
+	e.shell.eventOrder(events)
 	e.events = events
 	return nil
+}
+
+// eventOrder sorts events in the order staff look for them: first today's
+// (from midnight in the centre's zone; those under way before those
+// later), then the upcoming ones by their next session (a weekly class by
+// its next week's, not its first), then those over or cancelled, the
+// latest first. Ties go by title.
+func (s *Shell) eventOrder(events []data.Event) {
+	today := startOfDay(s.Now())
+	fromMS, tomorrowMS := today.UnixMilli(), today.AddDate(0, 0, 1).UnixMilli()
+	type rank struct {
+		group int // 0 today, 1 upcoming, 2 over or cancelled
+		at    int64
+	}
+	ranks := make(map[string]rank, len(events))
+	for _, ev := range events {
+		ses, ok := nextSession(ev, fromMS, s.loc)
+		switch {
+		case !ok:
+			ranks[ev.ID] = rank{2, -ev.StartMS}
+		case ses.StartMS < tomorrowMS:
+			ranks[ev.ID] = rank{0, ses.StartMS}
+		default:
+			ranks[ev.ID] = rank{1, ses.StartMS}
+		}
+	}
+	slices.SortStableFunc(events, func(a, b data.Event) int {
+		ra, rb := ranks[a.ID], ranks[b.ID]
+		return cmp.Or(cmp.Compare(ra.group, rb.group), cmp.Compare(ra.at, rb.at), cmp.Compare(a.Title, b.Title))
+	})
 }
 
 // selected returns the selected event, and false when none is.
@@ -310,6 +340,7 @@ type eventForm struct {
 	date     *widget.RichText
 	clock    *widget.RichText
 	weekly   *fyne.Container
+	week     *fyne.Container // the weekday buttons, shown for a weekly event
 	days     []*tapButton
 	capacity *tapButton
 	msg      *widget.RichText
@@ -387,8 +418,9 @@ func (f *eventForm) Build() fyne.CanvasObject {
 	}
 	f.weekly = s.choice([]string{lang.L("manage.once"), lang.L("manage.weekly")}, weekly, func(i int) {
 		f.ev.Weekly = i == 1
+		f.show()
 	})
-	week := container.NewGridWithColumns(4)
+	f.week = container.NewGridWithColumns(4)
 	f.days = nil
 	for _, wd := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday,
 		time.Saturday, time.Sunday} {
@@ -397,7 +429,7 @@ func (f *eventForm) Build() fyne.CanvasObject {
 			f.show()
 		})
 		f.days = append(f.days, b)
-		week.Add(b)
+		f.week.Add(b)
 	}
 	f.capacity = s.button("", nil, widget.MediumImportance, func() {
 		s.Show(newDigitsScreen(s, lang.L("manage.setCapacity"), lang.L("manage.capacityPrompt"), capacitySpec(), func(d string) {
@@ -406,7 +438,7 @@ func (f *eventForm) Build() fyne.CanvasObject {
 		}))
 	})
 	save := s.button(lang.L("manage.save"), theme.DocumentSaveIcon(), widget.HighImportance, f.save)
-	right := container.NewBorder(container.NewVBox(f.weekly, week, f.capacity), save, nil, nil, f.msg)
+	right := container.NewBorder(container.NewVBox(f.weekly, f.week, f.capacity), save, nil, nil, f.msg)
 	f.show()
 	return s.staffFrame(title, true, container.New(&splitLayout{ratio: 0.58}, left, right))
 }
@@ -477,6 +509,11 @@ func (f *eventForm) show() {
 	end := time.UnixMilli(f.ev.EndMS).In(s.loc)
 	setText(f.date, lang.L("manage.date", dateData(st)))
 	setText(f.clock, timeRange(st, end))
+	if f.ev.Weekly {
+		f.week.Show()
+	} else {
+		f.week.Hide()
+	}
 	for i, b := range f.days {
 		b.Importance = widget.MediumImportance
 		if i == (int(st.Weekday())+6)%7 {

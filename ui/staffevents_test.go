@@ -85,6 +85,48 @@ func TestEventCancelAsksAboutTheEventInSight(t *testing.T) {
 	}
 }
 
+func TestEventListTodayFirstThenNextSessions(t *testing.T) {
+	k := newKiosk(t, small)
+	k.signIn()
+	k.tap("活动管理")
+	if first, _ := k.find("文明实践开放日"); first == nil {
+		t.Errorf("page 1 does not show today's 文明实践开放日 (under way since 08:00): %q", k.texts())
+	}
+	pages := strings.Join(k.allPages(), "\n")
+	// Under way today, later today, tomorrow, next Tuesday (weekly, first
+	// held in October), in 40 days, then over and cancelled.
+	order := []string{"文明实践开放日", "合唱团排练", "老年餐厅爱心送餐", "门前三包文明劝导", "法治讲座：防范电信网络诈骗",
+		"太极拳班", "过年来小店", "背街小巷清洁行动", "民法典宣讲", "中秋情浓意更浓"}
+	at := -1
+	for _, title := range order {
+		i := strings.Index(pages, title)
+		if i < at {
+			t.Errorf("%s is listed before the events it should follow: %q", title, pages)
+		}
+		at = i
+	}
+	if i, j := strings.Index(pages, "社区露天电影"), strings.Index(pages, "过年来小店"); i < j {
+		t.Errorf("the cancelled 社区露天电影 comes before upcoming events")
+	}
+}
+
+func TestEventFormWeekdaysOnlyForWeekly(t *testing.T) {
+	k := newKiosk(t, small)
+	k.openEvents("法治讲座")
+	k.tapButton("修改时间和名额")
+	if k.shownButton("周五") != nil {
+		t.Error("a one-off event shows the weekday buttons")
+	}
+	k.tapButton("每周重复")
+	k.tapButton("周五")
+	k.mustShow("周五")
+	k.tapButton("单次活动")
+	if k.shownButton("周五") != nil {
+		t.Error("the weekday buttons stay after 单次活动")
+	}
+	k.mustFit("修改活动")
+}
+
 func TestEventCopyAsNewWeekly(t *testing.T) {
 	k := newKiosk(t, small)
 	k.openEvents("太极拳班")

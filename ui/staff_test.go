@@ -649,6 +649,27 @@ func TestSyncNowShowsTheBacklogDraining(t *testing.T) {
 	}
 }
 
+func TestSyncNowOnAKioskNotJoinedSaysHowToJoin(t *testing.T) {
+	k := newKiosk(t, small)
+	f := &fakeSync{st: hubsync.Status{Pending: 3}}
+	k.shell.hub.src = f
+	k.signIn()
+	k.tap("同步")
+	k.mustShow("未接入中心平台", "还不能同步：本机还没有加入中心平台。请点「加入中心平台」")
+	if !k.exactButton("立即同步").Disabled() {
+		t.Error("立即同步 is enabled on a kiosk that has not joined a hub")
+	}
+	k.exactButton("加入中心平台")
+	k.mustFit("sync screen, not joined")
+	f.st = hubsync.Status{Enrolled: true, Online: true}
+	k.shell.SyncChanged()
+	k.mustNotShow("还不能同步")
+	k.tapButton("立即同步")
+	if f.kicks != 1 {
+		t.Errorf("立即同步 asked for %d rounds once joined", f.kicks)
+	}
+}
+
 func TestSyncShowsRejectedEdits(t *testing.T) {
 	k := newKiosk(t, small)
 	ctx := context.Background()

@@ -355,6 +355,35 @@ func TestManualCheckOutIsBackfilled(t *testing.T) {
 	}
 }
 
+func TestManualPresetsWaitForTheSession(t *testing.T) {
+	k := newKiosk(t, small)
+	k.pass(testPhone)
+	k.signIn()
+	k.tap("补录 / 手动签到")
+	k.typePIN("8000")
+	k.tap("138****8000")
+	k.tapOnPage("合唱团排练") // 09:00–11:00, under way at 10:00
+	k.tapButton("签退")
+	if !k.exactButton("活动结束时").Disabled() || k.exactButton("活动开始时").Disabled() {
+		t.Error("活动结束时 is enabled before the end, or 活动开始时 is disabled after the start")
+	}
+	k.mustShow("这场活动 11:00 结束，到时才能选「活动结束时」。现在签退，请点「现在」。", "时间：现在 10:00")
+	k.mustFit("manual, session under way")
+	k.tapOnPage("门前三包文明劝导") // 16:00–17:30
+	if !k.exactButton("活动开始时").Disabled() {
+		t.Error("活动开始时 is enabled before the start")
+	}
+	k.mustShow("这场活动 16:00 开始")
+	k.at(10, 59)
+	k.tapOnPage("合唱团排练")
+	k.at(11, 0)
+	k.shell.tick()
+	if k.exactButton("活动结束时").Disabled() {
+		t.Error("活动结束时 stays disabled after the end")
+	}
+	k.mustNotShow("到时才能选")
+}
+
 func TestRevokeReissueAndDelete(t *testing.T) {
 	for _, size := range []fyne.Size{small, large} {
 		k := newKiosk(t, size)

@@ -384,6 +384,22 @@ func TestManualPresetsWaitForTheSession(t *testing.T) {
 	k.mustNotShow("到时才能选")
 }
 
+func TestVisitorLineMarksAnAutomaticCheckOut(t *testing.T) {
+	k := newKiosk(t, small)
+	code := k.pass(testPhone)
+	k.at(9, 5)
+	k.scanInto(code, "hechang", data.In)
+	k.at(11, 30)
+	if n, err := k.svc.CloseEnded(context.Background()); err != nil || n != 1 {
+		t.Fatalf("CloseEnded = %d, %v", n, err)
+	}
+	k.signIn()
+	k.tap("补录 / 手动签到")
+	k.typePIN("8000")
+	k.mustShow("最近签退 11:00（自动签退）")
+	k.mustNotShow("最近签到 11:00")
+}
+
 func TestRevokeReissueAndDelete(t *testing.T) {
 	for _, size := range []fyne.Size{small, large} {
 		k := newKiosk(t, size)

@@ -98,11 +98,18 @@ func (f *findScreen) search(digits string) {
 }
 
 // visitorLine describes a visitor found by staff: masked phone and name,
-// then whether their pass works and when they were last seen.
+// then whether their pass works and their latest check-in or check-out,
+// marked when it was closed automatically at the session's end.
 func (s *Shell) visitorLine(m sqlite.VisitorMatch) *widget.RichText {
 	seen := lang.L("visitor.neverSeen")
-	if m.LastSeenMS != 0 {
-		seen = lang.L("visitor.lastSeen", map[string]any{"Time": when(m.LastSeenMS, s.Now())})
+	switch at := map[string]any{"Time": when(m.LastSeenMS, s.Now())}; {
+	case m.LastSeenMS == 0:
+	case m.LastDir != data.Out:
+		seen = lang.L("visitor.lastSeen", at)
+	case m.LastMethod == data.MethodAuto:
+		seen = lang.L("visitor.lastOut", at) + lang.L("today.auto")
+	default:
+		seen = lang.L("visitor.lastOut", at)
 	}
 	pass := lang.L("visitor.passValid")
 	if m.Pass.IsZero() {

@@ -464,6 +464,16 @@ func TestFindVisitors(t *testing.T) {
 	if got, _ := s.FindVisitors(ctx, "1234", 1); len(got) != 1 {
 		t.Fatalf("limit 1: %+v", got)
 	}
+	if got[0].LastDir != data.In || got[0].LastMethod != data.MethodQR {
+		t.Fatalf("last record of 甲: %+v", got[0])
+	}
+	auto := rec(a.ID, "e", 1, data.Out, t0+2*minute)
+	auto.Method = data.MethodAuto
+	appendAll(t, s, auto)
+	if got, _ := s.FindVisitors(ctx, "13800001234", 0); len(got) != 1 || got[0].LastSeenMS != t0+2*minute ||
+		got[0].LastDir != data.Out || got[0].LastMethod != data.MethodAuto {
+		t.Fatalf("after the automatic check-out: %+v", got)
+	}
 	for _, bad := range []string{"", "123", "12345", "abcd", "1380000123"} {
 		if _, err := s.FindVisitors(ctx, bad, 0); !errors.Is(err, ErrBadQuery) {
 			t.Errorf("FindVisitors(%q): %v", bad, err)

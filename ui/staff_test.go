@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/civickiosk/kiosk/data"
@@ -471,6 +472,43 @@ func readCSV(t *testing.T, path string) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+func TestExportFoldersNameSticksOnce(t *testing.T) {
+	k := newKiosk(t, small)
+	media := filepath.Join(t.TempDir(), "media", "kiosk")
+	for _, name := range []string{"U盘", "KINGSTON", "USB DISK"} {
+		if err := os.MkdirAll(filepath.Join(media, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k.shell.staff.opts.MediaRoots = []string{filepath.Join(media, "*")}
+	k.signIn()
+	k.tap("导出")
+	pages := strings.Join(k.allPages(), "\n")
+	for _, want := range []string{"U盘 KINGSTON" + filepath.Join(media, "KINGSTON"), "\nU盘" + filepath.Join(media, "U盘"),
+		"USB DISK" + filepath.Join(media, "USB DISK")} {
+		if !strings.Contains("\n"+pages, want) {
+			t.Errorf("the folders do not show %q: %q", want, pages)
+		}
+	}
+	if strings.Contains(pages, "U盘 U盘") || strings.Contains(pages, "U盘 USB") {
+		t.Errorf("a stick is named U盘 twice: %q", pages)
+	}
+}
+
+func TestTeamPassesInstructionIsNeutral(t *testing.T) {
+	k := newKiosk(t, small)
+	k.signIn()
+	k.tap("团队出入证")
+	o, _ := k.find("请选择团队")
+	rt, ok := o.(*widget.RichText)
+	if !ok {
+		t.Fatalf("the instruction is %T", o)
+	}
+	if c := rt.Segments[0].(*widget.TextSegment).Style.ColorName; c != theme.ColorNameForeground {
+		t.Errorf("the instruction is shown in %q, not the text colour", c)
+	}
 }
 
 func TestExportToFolder(t *testing.T) {

@@ -145,6 +145,12 @@ func TestFirstRunSetsThePIN(t *testing.T) {
 	k.holdLogo(longPressTime)
 	k.mustShow("设置工作人员密码", "本机还没有工作人员密码")
 	k.mustFit("first PIN")
+	for _, weak := range []string{"0000", "1234", "98765"} {
+		k.typePIN(weak)
+		k.mustShow("密码太容易被猜到", "本机还没有工作人员密码")
+		k.mustNotShow("请再输入一次同样的密码")
+	}
+	k.mustFit("weak first PIN")
 	k.typePIN("1357")
 	k.mustShow("请再输入一次同样的密码")
 	k.mustNotShow("1357")
@@ -158,6 +164,9 @@ func TestFirstRunSetsThePIN(t *testing.T) {
 	if err != nil || !has {
 		t.Fatalf("HasStaff after the first PIN: %v, %v", has, err)
 	}
+	if _, err := k.store.StaffByName(context.Background(), "管理员"); err != nil {
+		t.Fatalf("the first staff member is not named 管理员: %v", err)
+	}
 
 	k.tapButton("退出")
 	if _, ok := k.screen().(*homeScreen); !ok || k.shell.inStaffMode() {
@@ -166,7 +175,7 @@ func TestFirstRunSetsThePIN(t *testing.T) {
 	k.holdLogo(3 * time.Second)
 	k.mustShow("工作人员登录", "请输入工作人员密码")
 	k.typePIN("1357")
-	k.mustShow("您好，请选择要做的事")
+	k.mustShow("管理员，您好。请选择要做的事")
 }
 
 func TestWrongPINAndLockout(t *testing.T) {

@@ -155,11 +155,7 @@ func (e *eventAdmin) saved(id string) { e.reload(id, lang.L("manage.saved")) }
 // showList fills the list and shows the selected event.
 func (e *eventAdmin) showList() {
 	s := e.shell
-	sessions := make([]data.Session, len(e.events))
-	for i, ev := range e.events {
-		sessions[i] = data.Session{Event: ev, StartMS: ev.StartMS, EndMS: ev.EndMS}
-	}
-	e.list.setItems(s.choiceCards(len(sessions), e.sel, func(i int) fyne.CanvasObject {
+	e.list.setItems(s.choiceCards(len(e.events), e.sel, func(i int) fyne.CanvasObject {
 		return s.eventLine(e.events[i])
 	}, func(i int) {
 		e.sel = i
@@ -231,7 +227,7 @@ func (e *eventAdmin) put(ev data.Event) error {
 	defer cancel()
 	err := e.shell.staff.opts.Store.PutEvent(ctx, ev)
 	if err != nil {
-		fyne.LogError("cancelling an event", err)
+		fyne.LogError("saving an event's cancellation", err)
 	}
 	return err
 }

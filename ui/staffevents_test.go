@@ -67,6 +67,7 @@ func TestEventCancelAsksAboutTheEventInSight(t *testing.T) {
 	page := k.pageStatus()
 	k.tapButton("取消活动")
 	k.mustShow("确定取消活动「合唱团排练」吗？", "每周三", "11月25日 周三 09:00–11:00 这一场已签到 2 人。")
+	k.mustFit("取消活动 confirmation")
 	if k.event("hechang").Cancelled {
 		t.Fatal("合唱团排练 is cancelled before staff confirm it")
 	}

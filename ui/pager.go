@@ -16,9 +16,13 @@ import (
 type pager struct {
 	colWidth float32 // in text sizes; 0 means one column
 	empty    string  // shown when there are no items
+	// onTurn, when set, is called after 上一页 or 下一页 has turned the
+	// page; the items on other pages are hidden by then.
+	onTurn func()
 
 	items []fyne.CanvasObject
 	page  int
+	focus int // the item whose page the next layout shows; -1 for none
 	// pages holds the index of the first row of each page, and then the
 	// number of rows.
 	pages []int
@@ -31,7 +35,7 @@ type pager struct {
 
 // pager makes an empty pager; its buttons count as activity.
 func (s *Shell) pager(colWidth float32, empty string) *pager {
-	p := &pager{colWidth: colWidth, empty: empty}
+	p := &pager{colWidth: colWidth, empty: empty, focus: -1}
 	p.prev = s.button(lang.L("pager.prev"), theme.NavigateBackIcon(), widget.MediumImportance, func() { p.turn(-1) })
 	p.next = s.button(lang.L("pager.next"), theme.NavigateNextIcon(), widget.MediumImportance, func() { p.turn(1) })
 	p.next.IconPlacement = widget.ButtonIconTrailingText
@@ -52,10 +56,19 @@ func (p *pager) setItems(items []fyne.CanvasObject) {
 	p.box.Refresh()
 }
 
-// turn moves by delta pages.
+// showItem turns to the page holding item i.
+func (p *pager) showItem(i int) {
+	p.focus = i
+	p.box.Refresh()
+}
+
+// turn moves by delta pages and tells onTurn.
 func (p *pager) turn(delta int) {
 	p.page += delta
 	p.box.Refresh()
+	if p.onTurn != nil {
+		p.onTurn()
+	}
 }
 
 // columns returns the number of columns and their width for a pager width.
@@ -105,6 +118,13 @@ func (p *pager) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	navHeight := p.nav.MinSize().Height
 	if len(p.pages) > 2 {
 		p.pages = paginate(rows, size.Height-navHeight-pad, pad)
+	}
+	if p.focus >= 0 && size.Height > 0 {
+		p.page = 0
+		for p.page+2 < len(p.pages) && p.pages[p.page+1] <= p.focus/cols {
+			p.page++
+		}
+		p.focus = -1
 	}
 	p.page = min(max(p.page, 0), len(p.pages)-2)
 	first, end := p.pages[p.page], p.pages[p.page+1]

@@ -227,7 +227,9 @@ func (h *staffHome) Build() fyne.CanvasObject {
 }
 
 // pinScreen asks for a staff PIN on the keypad, shown as dots. With first
-// set, no PIN exists yet: it asks for a new PIN twice and sets it.
+// set, no PIN exists yet: it asks for a new PIN twice (refusing a weak one,
+// staff.ValidateNewPIN, at once) and sets it for the first staff member,
+// named 管理员 (pin.firstName).
 type pinScreen struct {
 	shell  *Shell
 	member staff.Member // the holder of a scanned staff card; zero for anyone
@@ -326,6 +328,10 @@ func (p *pinScreen) entered(pin string) {
 	p.pad.set("")
 	if p.first {
 		if p.typed == "" {
+			if err := staff.ValidateNewPIN(pin); err != nil {
+				p.failed(err)
+				return
+			}
 			p.typed = pin
 			setText(p.msg, "")
 			p.setPrompt()
@@ -348,7 +354,7 @@ func (p *pinScreen) entered(pin string) {
 		if first {
 			var m staff.Member
 			now := s.Now().UnixMilli()
-			if m, err = s.staff.opts.Store.SetFirstPIN(ctx, "", pin, now); err == nil {
+			if m, err = s.staff.opts.Store.SetFirstPIN(ctx, lang.L("pin.firstName"), pin, now); err == nil {
 				sess = staff.Start(m, now)
 			}
 		} else {
@@ -382,6 +388,8 @@ func (p *pinScreen) failed(err error) {
 		p.first, p.typed = false, ""
 		p.setPrompt()
 		msg = lang.L("pin.exists")
+	case errors.Is(err, staff.ErrWeakPIN):
+		msg = lang.L("pin.weak")
 	case errors.Is(err, staff.ErrPINInUse), errors.Is(err, staff.ErrBadPIN):
 		msg = lang.L("pin.bad")
 	case errors.Is(err, staff.ErrDisabled):

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/civickiosk/kiosk/data"
@@ -103,9 +104,12 @@ func (k *kiosk) tapButton(label string) {
 }
 
 // tapOnPage taps the text containing s on whichever page of the screen's
-// list shows it.
+// list shows it, looking from the first page on.
 func (k *kiosk) tapOnPage(s string) {
 	k.t.Helper()
+	for !k.shows(s) && k.pageStatus() != "" && !k.exactButton("上一页").Disabled() {
+		k.tapButton("上一页")
+	}
 	for !k.shows(s) && k.pageStatus() != "" && !k.exactButton("下一页").Disabled() {
 		k.tapButton("下一页")
 	}
@@ -141,6 +145,12 @@ func TestFirstRunSetsThePIN(t *testing.T) {
 	k.holdLogo(longPressTime)
 	k.mustShow("设置工作人员密码", "本机还没有工作人员密码")
 	k.mustFit("first PIN")
+	for _, weak := range []string{"0000", "1234", "98765"} {
+		k.typePIN(weak)
+		k.mustShow("密码太容易被猜到", "本机还没有工作人员密码")
+		k.mustNotShow("请再输入一次同样的密码")
+	}
+	k.mustFit("weak first PIN")
 	k.typePIN("1357")
 	k.mustShow("请再输入一次同样的密码")
 	k.mustNotShow("1357")
@@ -154,6 +164,9 @@ func TestFirstRunSetsThePIN(t *testing.T) {
 	if err != nil || !has {
 		t.Fatalf("HasStaff after the first PIN: %v, %v", has, err)
 	}
+	if _, err := k.store.StaffByName(context.Background(), "管理员"); err != nil {
+		t.Fatalf("the first staff member is not named 管理员: %v", err)
+	}
 
 	k.tapButton("退出")
 	if _, ok := k.screen().(*homeScreen); !ok || k.shell.inStaffMode() {
@@ -162,7 +175,7 @@ func TestFirstRunSetsThePIN(t *testing.T) {
 	k.holdLogo(3 * time.Second)
 	k.mustShow("工作人员登录", "请输入工作人员密码")
 	k.typePIN("1357")
-	k.mustShow("您好，请选择要做的事")
+	k.mustShow("管理员，您好。请选择要做的事")
 }
 
 func TestWrongPINAndLockout(t *testing.T) {
@@ -352,6 +365,51 @@ func TestManualCheckOutIsBackfilled(t *testing.T) {
 	}
 }
 
+func TestManualPresetsWaitForTheSession(t *testing.T) {
+	k := newKiosk(t, small)
+	k.pass(testPhone)
+	k.signIn()
+	k.tap("补录 / 手动签到")
+	k.typePIN("8000")
+	k.tap("138****8000")
+	k.tapOnPage("合唱团排练") // 09:00–11:00, under way at 10:00
+	k.tapButton("签退")
+	if !k.exactButton("活动结束时").Disabled() || k.exactButton("活动开始时").Disabled() {
+		t.Error("活动结束时 is enabled before the end, or 活动开始时 is disabled after the start")
+	}
+	k.mustShow("这场活动 11:00 结束，到时才能选「活动结束时」。现在签退，请点「现在」。", "时间：现在 10:00")
+	k.mustFit("manual, session under way")
+	k.tapOnPage("门前三包文明劝导") // 16:00–17:30
+	if !k.exactButton("活动开始时").Disabled() {
+		t.Error("活动开始时 is enabled before the start")
+	}
+	k.mustShow("这场活动 16:00 开始")
+	k.at(10, 59)
+	k.tapOnPage("合唱团排练")
+	k.at(11, 0)
+	k.shell.tick()
+	if k.exactButton("活动结束时").Disabled() {
+		t.Error("活动结束时 stays disabled after the end")
+	}
+	k.mustNotShow("到时才能选")
+}
+
+func TestVisitorLineMarksAnAutomaticCheckOut(t *testing.T) {
+	k := newKiosk(t, small)
+	code := k.pass(testPhone)
+	k.at(9, 5)
+	k.scanInto(code, "hechang", data.In)
+	k.at(11, 30)
+	if n, err := k.svc.CloseEnded(context.Background()); err != nil || n != 1 {
+		t.Fatalf("CloseEnded = %d, %v", n, err)
+	}
+	k.signIn()
+	k.tap("补录 / 手动签到")
+	k.typePIN("8000")
+	k.mustShow("最近签退 11:00（自动签退）")
+	k.mustNotShow("最近签到 11:00")
+}
+
 func TestRevokeReissueAndDelete(t *testing.T) {
 	for _, size := range []fyne.Size{small, large} {
 		k := newKiosk(t, size)
@@ -423,6 +481,43 @@ func readCSV(t *testing.T, path string) [][]string {
 		t.Fatal(err)
 	}
 	return rows
+}
+
+func TestExportFoldersNameSticksOnce(t *testing.T) {
+	k := newKiosk(t, small)
+	media := filepath.Join(t.TempDir(), "media", "kiosk")
+	for _, name := range []string{"U盘", "KINGSTON", "USB DISK"} {
+		if err := os.MkdirAll(filepath.Join(media, name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k.shell.staff.opts.MediaRoots = []string{filepath.Join(media, "*")}
+	k.signIn()
+	k.tap("导出")
+	pages := strings.Join(k.allPages(), "\n")
+	for _, want := range []string{"U盘 KINGSTON" + filepath.Join(media, "KINGSTON"), "\nU盘" + filepath.Join(media, "U盘"),
+		"USB DISK" + filepath.Join(media, "USB DISK")} {
+		if !strings.Contains("\n"+pages, want) {
+			t.Errorf("the folders do not show %q: %q", want, pages)
+		}
+	}
+	if strings.Contains(pages, "U盘 U盘") || strings.Contains(pages, "U盘 USB") {
+		t.Errorf("a stick is named U盘 twice: %q", pages)
+	}
+}
+
+func TestTeamPassesInstructionIsNeutral(t *testing.T) {
+	k := newKiosk(t, small)
+	k.signIn()
+	k.tap("团队出入证")
+	o, _ := k.find("请选择团队")
+	rt, ok := o.(*widget.RichText)
+	if !ok {
+		t.Fatalf("the instruction is %T", o)
+	}
+	if c := rt.Segments[0].(*widget.TextSegment).Style.ColorName; c != theme.ColorNameForeground {
+		t.Errorf("the instruction is shown in %q, not the text colour", c)
+	}
 }
 
 func TestExportToFolder(t *testing.T) {
@@ -643,6 +738,27 @@ func TestSyncNowShowsTheBacklogDraining(t *testing.T) {
 		if bar.Visible() {
 			t.Error("the progress bar stays after the drain")
 		}
+	}
+}
+
+func TestSyncNowOnAKioskNotJoinedSaysHowToJoin(t *testing.T) {
+	k := newKiosk(t, small)
+	f := &fakeSync{st: hubsync.Status{Pending: 3}}
+	k.shell.hub.src = f
+	k.signIn()
+	k.tap("同步")
+	k.mustShow("未接入中心平台", "还不能同步：本机还没有加入中心平台。请点「加入中心平台」")
+	if !k.exactButton("立即同步").Disabled() {
+		t.Error("立即同步 is enabled on a kiosk that has not joined a hub")
+	}
+	k.exactButton("加入中心平台")
+	k.mustFit("sync screen, not joined")
+	f.st = hubsync.Status{Enrolled: true, Online: true}
+	k.shell.SyncChanged()
+	k.mustNotShow("还不能同步")
+	k.tapButton("立即同步")
+	if f.kicks != 1 {
+		t.Errorf("立即同步 asked for %d rounds once joined", f.kicks)
 	}
 }
 

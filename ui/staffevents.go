@@ -15,14 +15,16 @@ import (
 	"github.com/civickiosk/kiosk/data"
 )
 
-// eventAdmin is staff mode's 活动管理: the events, newest first, a page at
-// a time, beside the one selected with 复制为新活动, 修改, 取消活动 (or
-// 恢复活动) and 从U盘导入内容.
+// eventAdmin is staff mode's 活动管理: the events in the order of
+// eventOrder, a page at a time, beside the one selected with 复制为新活动, 修改, 取消活动 (or
+// 恢复活动) and 从U盘导入内容. Turning away from the page of the selected
+// event clears the selection, so the buttons never act on an event out of
+// sight; 取消活动 asks first.
 type eventAdmin struct {
 	staffPage
 	shell  *Shell
 	events []data.Event
-	sel    int
+	sel    int // index in events; -1 when none is selected
 
 	list    *pager
 	detail  *widget.RichText
@@ -41,14 +43,15 @@ func (e *eventAdmin) Build() fyne.CanvasObject {
 	e.list = s.pager(0, lang.L("manage.none"))
 	e.detail = text("", styleReading)
 	e.msg = text("", styleAccent)
+	e.list.onTurn = e.turned
 	e.copyBtn = s.button(lang.L("manage.copy"), theme.ContentCopyIcon(), widget.HighImportance, func() {
-		if e.sel < len(e.events) {
-			s.Show(newEventForm(s, e.events[e.sel], true, e.saved))
+		if ev, ok := e.selected(); ok {
+			s.Show(newEventForm(s, ev, true, e.saved))
 		}
 	})
 	e.editBtn = s.button(lang.L("manage.edit"), theme.DocumentCreateIcon(), widget.MediumImportance, func() {
-		if e.sel < len(e.events) {
-			s.Show(newEventForm(s, e.events[e.sel], false, e.saved))
+		if ev, ok := e.selected(); ok {
+			s.Show(newEventForm(s, ev, false, e.saved))
 		}
 	})
 	e.cancel = s.button(lang.L("manage.cancel"), theme.CancelIcon(), widget.DangerImportance, e.toggleCancelled)
@@ -64,7 +67,7 @@ func (e *eventAdmin) Build() fyne.CanvasObject {
 	return s.staffFrame(lang.L("staff.events"), true, container.New(&splitLayout{ratio: 0.55}, e.list.box, right))
 }
 
-// read reads the events, newest first.
+// read reads the events in eventOrder.
 func (e *eventAdmin) read() error {
 	ctx, cancel := e.shell.query()
 	defer cancel()
@@ -72,25 +75,78 @@ func (e *eventAdmin) read() error {
 	if err != nil {
 		return err
 	}
-	slices.SortStableFunc(events, func(a, b data.Event) int { return cmp.Compare(b.StartMS, a.StartMS) })
+	e.shell.eventOrder(events)
 	e.events = events
 	return nil
 }
 
+// eventOrder sorts events in the order staff look for them: first today's
+// (from midnight in the centre's zone; those under way before those
+// later), then the upcoming ones by their next session (a weekly class by
+// its next week's, not its first), then those over or cancelled, the
+// latest first. Ties go by title.
+func (s *Shell) eventOrder(events []data.Event) {
+	today := startOfDay(s.Now())
+	fromMS, tomorrowMS := today.UnixMilli(), today.AddDate(0, 0, 1).UnixMilli()
+	type rank struct {
+		group int // 0 today, 1 upcoming, 2 over or cancelled
+		at    int64
+	}
+	ranks := make(map[string]rank, len(events))
+	for _, ev := range events {
+		ses, ok := nextSession(ev, fromMS, s.loc)
+		switch {
+		case !ok:
+			ranks[ev.ID] = rank{2, -ev.StartMS}
+		case ses.StartMS < tomorrowMS:
+			ranks[ev.ID] = rank{0, ses.StartMS}
+		default:
+			ranks[ev.ID] = rank{1, ses.StartMS}
+		}
+	}
+	slices.SortStableFunc(events, func(a, b data.Event) int {
+		ra, rb := ranks[a.ID], ranks[b.ID]
+		return cmp.Or(cmp.Compare(ra.group, rb.group), cmp.Compare(ra.at, rb.at), cmp.Compare(a.Title, b.Title))
+	})
+}
+
+// selected returns the selected event, and false when none is.
+func (e *eventAdmin) selected() (data.Event, bool) {
+	if e.sel < 0 || e.sel >= len(e.events) {
+		return data.Event{}, false
+	}
+	return e.events[e.sel], true
+}
+
 // reload reads the events again, selects the one with id (or, when id is
-// "", keeps the selection) and says msg.
+// "", keeps the selection), turns to its page and says msg.
 func (e *eventAdmin) reload(id, msg string) {
-	if id == "" && e.sel < len(e.events) {
-		id = e.events[e.sel].ID
+	if ev, ok := e.selected(); ok && id == "" {
+		id = ev.ID
 	}
 	if err := e.read(); err != nil {
 		fyne.LogError("reading the events", err)
 		say(e.msg, lang.L("reason.storage"), false)
 		return
 	}
-	e.sel = max(0, slices.IndexFunc(e.events, func(ev data.Event) bool { return ev.ID == id }))
+	e.sel = slices.IndexFunc(e.events, func(ev data.Event) bool { return ev.ID == id })
 	e.showList()
 	say(e.msg, msg, true)
+}
+
+// turned clears the selection when the page turned to does not show the
+// selected event.
+func (e *eventAdmin) turned() {
+	if _, ok := e.selected(); !ok || e.list.items[e.sel].Visible() {
+		return
+	}
+	if c, ok := e.list.items[e.sel].(*card); ok {
+		c.fill = colorNameCard
+		c.Refresh()
+	}
+	e.sel = -1
+	setText(e.msg, "")
+	e.showSelected()
 }
 
 // saved is called by the event form with the id of the event it saved.
@@ -99,31 +155,29 @@ func (e *eventAdmin) saved(id string) { e.reload(id, lang.L("manage.saved")) }
 // showList fills the list and shows the selected event.
 func (e *eventAdmin) showList() {
 	s := e.shell
-	sessions := make([]data.Session, len(e.events))
-	for i, ev := range e.events {
-		sessions[i] = data.Session{Event: ev, StartMS: ev.StartMS, EndMS: ev.EndMS}
-	}
-	e.list.setItems(s.choiceCards(len(sessions), e.sel, func(i int) fyne.CanvasObject {
+	e.list.setItems(s.choiceCards(len(e.events), e.sel, func(i int) fyne.CanvasObject {
 		return s.eventLine(e.events[i])
 	}, func(i int) {
 		e.sel = i
 		setText(e.msg, "")
 		e.showSelected()
 	}))
+	if e.sel >= 0 {
+		e.list.showItem(e.sel)
+	}
 	e.showSelected()
 }
 
 // showSelected describes the selected event and names the cancel button.
 func (e *eventAdmin) showSelected() {
-	has := e.sel < len(e.events)
+	ev, has := e.selected()
 	setEnabled(e.copyBtn, has)
 	setEnabled(e.editBtn, has)
 	setEnabled(e.cancel, has)
 	if !has {
-		setText(e.detail, "")
+		setText(e.detail, lang.L("manage.pick"))
 		return
 	}
-	ev := e.events[e.sel]
 	setText(e.detail, e.shell.eventSummary(ev))
 	if ev.Cancelled {
 		e.cancel.SetText(lang.L("manage.uncancel"))
@@ -135,26 +189,81 @@ func (e *eventAdmin) showSelected() {
 	e.cancel.Refresh()
 }
 
-// toggleCancelled cancels the selected event, or takes its cancellation
-// back.
+// toggleCancelled cancels the selected event once staff confirm it, or
+// takes its cancellation back at once.
 func (e *eventAdmin) toggleCancelled() {
-	if e.sel >= len(e.events) {
+	ev, ok := e.selected()
+	if !ok {
 		return
 	}
-	ev := e.events[e.sel]
-	ev.Cancelled = !ev.Cancelled
+	if ev.Cancelled {
+		ev.Cancelled = false
+		if err := e.put(ev); err != nil {
+			say(e.msg, lang.L("reason.storage"), false)
+			return
+		}
+		e.reload(ev.ID, lang.L("manage.uncancelled"))
+		return
+	}
+	s := e.shell
+	s.Show(&confirmScreen{shell: s, title: lang.L("manage.cancel"),
+		question: lang.L("manage.cancelQuestion", map[string]any{"Title": ev.Title}),
+		explain:  e.cancelDetail(ev) + "\n" + lang.L("manage.cancelExplain"),
+		yes:      lang.L("manage.cancelConfirm"), icon: theme.CancelIcon(),
+		act: func(c *confirmScreen) {
+			ev.Cancelled = true
+			if err := e.put(ev); err != nil {
+				c.fail(lang.L("reason.storage"))
+				return
+			}
+			c.done()
+			e.reload(ev.ID, lang.L("manage.cancelled"))
+		}})
+}
+
+// put stores ev, logging a failure.
+func (e *eventAdmin) put(ev data.Event) error {
 	ctx, cancel := e.shell.query()
 	defer cancel()
-	if err := e.shell.staff.opts.Store.PutEvent(ctx, ev); err != nil {
-		fyne.LogError("cancelling an event", err)
-		say(e.msg, lang.L("reason.storage"), false)
-		return
+	err := e.shell.staff.opts.Store.PutEvent(ctx, ev)
+	if err != nil {
+		fyne.LogError("saving an event's cancellation", err)
 	}
-	msg := lang.L("manage.cancelled")
-	if !ev.Cancelled {
-		msg = lang.L("manage.uncancelled")
+	return err
+}
+
+// cancelDetail says when and where ev is held and, for its next session
+// from today on, when that is and how many have checked in to it.
+func (e *eventAdmin) cancelDetail(ev data.Event) string {
+	s := e.shell
+	out := joinNonEmpty(" · ", s.eventWhen(ev), ev.Place, eventCapacity(ev))
+	ses, ok := nextSession(ev, startOfDay(s.Now()).UnixMilli(), s.loc)
+	if !ok {
+		return out
 	}
-	e.reload(ev.ID, msg)
+	ctx, cancel := s.query()
+	defer cancel()
+	r, err := s.staff.opts.Store.Roster(ctx, ev.ID, ses.StartMS)
+	if err != nil {
+		fyne.LogError("reading a roster", err)
+		return out
+	}
+	start, end := time.UnixMilli(ses.StartMS).In(s.loc), time.UnixMilli(ses.EndMS).In(s.loc)
+	return out + "\n" + lang.L("manage.cancelCount", map[string]any{
+		"When": lang.L("manage.date", dateData(start)) + " " + timeRange(start, end), "N": r.CheckedIn})
+}
+
+// nextSession returns ev's first session ending after fromMS (UTC ms), and
+// false when it has none: ev is cancelled or over. A weekly event's next
+// session lies within a week (and an hour's change of clocks) of fromMS or
+// of its first session.
+func nextSession(ev data.Event, fromMS int64, loc *time.Location) (data.Session, bool) {
+	from := max(fromMS, ev.StartMS)
+	ss := ev.Sessions(from, from+(8*24*time.Hour).Milliseconds(), loc)
+	if len(ss) == 0 {
+		return data.Session{}, false
+	}
+	return ss[0], true
 }
 
 // eventWhen says when ev takes place: its first day, time and weekly
@@ -227,6 +336,7 @@ type eventForm struct {
 	date     *widget.RichText
 	clock    *widget.RichText
 	weekly   *fyne.Container
+	week     *fyne.Container // the weekday buttons, shown for a weekly event
 	days     []*tapButton
 	capacity *tapButton
 	msg      *widget.RichText
@@ -304,8 +414,9 @@ func (f *eventForm) Build() fyne.CanvasObject {
 	}
 	f.weekly = s.choice([]string{lang.L("manage.once"), lang.L("manage.weekly")}, weekly, func(i int) {
 		f.ev.Weekly = i == 1
+		f.show()
 	})
-	week := container.NewGridWithColumns(4)
+	f.week = container.NewGridWithColumns(4)
 	f.days = nil
 	for _, wd := range []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday,
 		time.Saturday, time.Sunday} {
@@ -314,7 +425,7 @@ func (f *eventForm) Build() fyne.CanvasObject {
 			f.show()
 		})
 		f.days = append(f.days, b)
-		week.Add(b)
+		f.week.Add(b)
 	}
 	f.capacity = s.button("", nil, widget.MediumImportance, func() {
 		s.Show(newDigitsScreen(s, lang.L("manage.setCapacity"), lang.L("manage.capacityPrompt"), capacitySpec(), func(d string) {
@@ -323,7 +434,7 @@ func (f *eventForm) Build() fyne.CanvasObject {
 		}))
 	})
 	save := s.button(lang.L("manage.save"), theme.DocumentSaveIcon(), widget.HighImportance, f.save)
-	right := container.NewBorder(container.NewVBox(f.weekly, week, f.capacity), save, nil, nil, f.msg)
+	right := container.NewBorder(container.NewVBox(f.weekly, f.week, f.capacity), save, nil, nil, f.msg)
 	f.show()
 	return s.staffFrame(title, true, container.New(&splitLayout{ratio: 0.58}, left, right))
 }
@@ -394,6 +505,11 @@ func (f *eventForm) show() {
 	end := time.UnixMilli(f.ev.EndMS).In(s.loc)
 	setText(f.date, lang.L("manage.date", dateData(st)))
 	setText(f.clock, timeRange(st, end))
+	if f.ev.Weekly {
+		f.week.Show()
+	} else {
+		f.week.Hide()
+	}
 	for i, b := range f.days {
 		b.Importance = widget.MediumImportance
 		if i == (int(st.Weekday())+6)%7 {

@@ -34,6 +34,7 @@ func TestEventCancelAndRestore(t *testing.T) {
 	k := newKiosk(t, small)
 	k.openEvents("太极拳班")
 	k.tapButton("取消活动")
+	k.tapButton("确定取消活动")
 	if !k.event("taiji").Cancelled {
 		t.Fatal("太极拳班 is not cancelled")
 	}
@@ -43,6 +44,88 @@ func TestEventCancelAndRestore(t *testing.T) {
 		t.Fatal("太极拳班 is still cancelled")
 	}
 	k.mustShow("活动已恢复。", "取消活动")
+}
+
+func TestEventCancelAsksAboutTheEventInSight(t *testing.T) {
+	k := newKiosk(t, small)
+	k.scanInto(k.pass("13800138000"), "hechang", data.In)
+	k.scanInto(k.pass("13900139000"), "hechang", data.In)
+	k.signIn()
+	k.tap("活动管理")
+	if k.exactButton("取消活动").Disabled() {
+		t.Fatal("no event is selected at first")
+	}
+	for !k.exactButton("下一页").Disabled() {
+		k.tapButton("下一页")
+	}
+	if !k.exactButton("取消活动").Disabled() {
+		t.Error("取消活动 still acts on the event selected on another page")
+	}
+	k.mustShow("请在左边点选一个活动。")
+
+	k.tapOnPage("合唱团排练")
+	page := k.pageStatus()
+	k.tapButton("取消活动")
+	k.mustShow("确定取消活动「合唱团排练」吗？", "每周三", "11月25日 周三 09:00–11:00 这一场已签到 2 人。")
+	k.mustFit("取消活动 confirmation")
+	if k.event("hechang").Cancelled {
+		t.Fatal("合唱团排练 is cancelled before staff confirm it")
+	}
+	k.tapButton("取消")
+	if k.event("hechang").Cancelled || k.pageStatus() != page {
+		t.Fatalf("取消 cancelled the event or left the page: %q", k.texts())
+	}
+	k.tapButton("取消活动")
+	k.tapButton("确定取消活动")
+	if !k.event("hechang").Cancelled {
+		t.Fatal("合唱团排练 is not cancelled")
+	}
+	k.mustShow("活动已取消。", "合唱团排练")
+	if k.exactButton("恢复活动").Disabled() {
+		t.Error("the cancelled event is not selected")
+	}
+}
+
+func TestEventListTodayFirstThenNextSessions(t *testing.T) {
+	k := newKiosk(t, small)
+	k.signIn()
+	k.tap("活动管理")
+	if first, _ := k.find("文明实践开放日"); first == nil {
+		t.Errorf("page 1 does not show today's 文明实践开放日 (under way since 08:00): %q", k.texts())
+	}
+	pages := strings.Join(k.allPages(), "\n")
+	// Under way today, later today, tomorrow, next Tuesday (weekly, first
+	// held in October), in 40 days, then over and cancelled.
+	order := []string{"文明实践开放日", "合唱团排练", "老年餐厅爱心送餐", "门前三包文明劝导", "法治讲座：防范电信网络诈骗",
+		"太极拳班", "过年来小店", "背街小巷清洁行动", "民法典宣讲", "中秋情浓意更浓"}
+	at := -1
+	for _, title := range order {
+		i := strings.Index(pages, title)
+		if i < at {
+			t.Errorf("%s is listed before the events it should follow: %q", title, pages)
+		}
+		at = i
+	}
+	if i, j := strings.Index(pages, "社区露天电影"), strings.Index(pages, "过年来小店"); i < j {
+		t.Errorf("the cancelled 社区露天电影 comes before upcoming events")
+	}
+}
+
+func TestEventFormWeekdaysOnlyForWeekly(t *testing.T) {
+	k := newKiosk(t, small)
+	k.openEvents("法治讲座")
+	k.tapButton("修改时间和名额")
+	if k.shownButton("周五") != nil {
+		t.Error("a one-off event shows the weekday buttons")
+	}
+	k.tapButton("每周重复")
+	k.tapButton("周五")
+	k.mustShow("周五")
+	k.tapButton("单次活动")
+	if k.shownButton("周五") != nil {
+		t.Error("the weekday buttons stay after 单次活动")
+	}
+	k.mustFit("修改活动")
 }
 
 func TestEventCopyAsNewWeekly(t *testing.T) {

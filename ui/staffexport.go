@@ -31,12 +31,18 @@ type folder struct {
 	usb  bool
 }
 
-// label names f: its USB stick, or the kiosk's exports folder.
+// label names f: its USB stick, by the stick's name after "U盘" unless
+// the name already says so (sticks are sold labelled U盘 or USB DISK), or
+// the kiosk's exports folder.
 func (f folder) label() string {
-	if f.usb {
-		return lang.L("export.usb", map[string]any{"Name": filepath.Base(f.path)})
+	if !f.usb {
+		return lang.L("export.local")
 	}
-	return lang.L("export.local")
+	name := filepath.Base(f.path)
+	if upper := strings.ToUpper(name); strings.Contains(upper, "U盘") || strings.Contains(upper, "USB") {
+		return name
+	}
+	return lang.L("export.usb", map[string]any{"Name": name})
 }
 
 // folderCards makes a card per folder naming it and its path, of which the

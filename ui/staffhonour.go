@@ -69,9 +69,7 @@ func (h *honourAdmin) Build() fyne.CanvasObject {
 			}))
 		}
 	})
-	h.noPhoto = s.button(lang.L("honourAdmin.noPhoto"), theme.DeleteIcon(), widget.MediumImportance, func() {
-		h.removePhoto()
-	})
+	h.noPhoto = s.button(lang.L("honourAdmin.noPhoto"), theme.DeleteIcon(), widget.MediumImportance, h.removePhoto)
 	if err := h.read(); err != nil {
 		return s.staffFrame(lang.L("staff.honour"), true, s.failed(err))
 	}
@@ -186,20 +184,27 @@ func (h *honourAdmin) toggleHidden() {
 	h.reload(msg)
 }
 
-// removePhoto removes the selected entry's photo: the wall shows a
-// generated avatar instead.
+// removePhoto asks, then removes the selected entry's photo: the wall
+// shows a generated avatar instead.
 func (h *honourAdmin) removePhoto() {
 	if h.sel >= len(h.entries) {
 		return
 	}
-	ctx, cancel := h.shell.query()
-	defer cancel()
-	if err := h.shell.staff.opts.Store.SetHonourPhoto(ctx, h.entries[h.sel].ID, nil); err != nil {
-		fyne.LogError("setting a honour-wall photo", err)
-		say(h.msg, lang.L("reason.storage"), false)
-		return
-	}
-	h.reload(lang.L("honourAdmin.photoRemoved"))
+	s, e := h.shell, h.entries[h.sel]
+	s.Show(&confirmScreen{shell: s, title: lang.L("honourAdmin.noPhoto"),
+		question: lang.L("honourAdmin.noPhotoQuestion", map[string]any{"Name": e.Name}),
+		explain:  lang.L("honourAdmin.noPhotoExplain"), yes: lang.L("delete.confirm"), icon: theme.DeleteIcon(),
+		act: func(c *confirmScreen) {
+			ctx, cancel := s.query()
+			defer cancel()
+			if err := s.staff.opts.Store.SetHonourPhoto(ctx, e.ID, nil); err != nil {
+				fyne.LogError("setting a honour-wall photo", err)
+				c.fail(lang.L("reason.storage"))
+				return
+			}
+			c.done()
+			h.reloadAt(e.ID, lang.L("honourAdmin.photoRemoved"))
+		}})
 }
 
 // filePicker lists the files on the USB sticks whose names end in one of

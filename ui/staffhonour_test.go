@@ -115,6 +115,12 @@ func TestHonourPhotoFromUSB(t *testing.T) {
 		t.Errorf("stored photo of %d bytes, want the file's %d", len(got), len(photo))
 	}
 	k.tapButton("删除照片")
+	k.mustFit("删除照片")
+	k.mustShow("确定删除 " + e.Name + " 的照片吗？")
+	if k.honourEntry(e.ID).Photo == nil {
+		t.Fatal("the photo was removed before staff confirmed it")
+	}
+	k.tapButton("确定删除")
 	k.mustShow("照片已删除")
 	if k.honourEntry(e.ID).Photo != nil {
 		t.Error("the photo was not removed")

@@ -17,7 +17,8 @@ import (
 
 // manualScreen checks a visitor in or out by hand: one of today's
 // sessions, 签到 or 签退, now or at an earlier time set with buttons (a
-// back-filled record, 补录).
+// back-filled record, 补录). 活动开始时 and 活动结束时 are enabled only once
+// that time of the selected session has come, with a word on when it will.
 type manualScreen struct {
 	staffPage
 	shell    *Shell
@@ -29,6 +30,9 @@ type manualScreen struct {
 	when     *widget.RichText
 	msg      *widget.RichText
 	ok       *tapButton
+	atStart  *tapButton
+	atEnd    *tapButton
+	later    *widget.RichText // why a preset is disabled
 }
 
 func newManualScreen(s *Shell, m sqlite.VisitorMatch) *manualScreen {
@@ -48,9 +52,13 @@ func (m *manualScreen) Build() fyne.CanvasObject {
 	list := s.pager(0, lang.L("staff.noSessions"))
 	list.setItems(s.choiceCards(len(m.sessions), m.sel, func(i int) fyne.CanvasObject {
 		return s.sessionLine(m.sessions[i], m.sessions[i].Event.Place)
-	}, func(i int) { m.sel = i }))
+	}, func(i int) {
+		m.sel = i
+		m.showPresets()
+	}))
+	m.later = text("", styleSoft)
 	left := container.NewBorder(container.NewVBox(s.visitorLine(m.visitor), text(lang.L("manual.session"), styleHeading)),
-		nil, nil, nil, list.box)
+		m.later, nil, nil, list.box)
 
 	dirs := s.choice([]string{lang.L("manual.in"), lang.L("manual.out")}, 0, func(i int) {
 		m.dir = data.In
@@ -68,13 +76,14 @@ func (m *manualScreen) Build() fyne.CanvasObject {
 		step(lang.L("manual.minus1"), -time.Minute),
 		step(lang.L("manual.plus1"), time.Minute), step(lang.L("manual.plus10"), 10*time.Minute),
 		step(lang.L("manual.plusHour"), time.Hour))
-	presets := container.NewGridWithColumns(3,
-		s.button(lang.L("manual.atStart"), nil, widget.MediumImportance, func() { m.preset(true) }),
-		s.button(lang.L("manual.atEnd"), nil, widget.MediumImportance, func() { m.preset(false) }),
+	m.atStart = s.button(lang.L("manual.atStart"), nil, widget.MediumImportance, func() { m.preset(true) })
+	m.atEnd = s.button(lang.L("manual.atEnd"), nil, widget.MediumImportance, func() { m.preset(false) })
+	presets := container.NewGridWithColumns(3, m.atStart, m.atEnd,
 		s.button(lang.L("manual.now"), nil, widget.MediumImportance, func() { m.setAt(time.Time{}) }))
 	m.msg = text("", styleAccent)
 	m.ok = s.button("", theme.ConfirmIcon(), widget.HighImportance, m.confirm)
 	m.showTime()
+	m.showPresets()
 	right := container.NewBorder(container.NewVBox(dirs, m.when, steps, presets), m.ok, nil, nil, m.msg)
 	return s.staffFrame(title, true, container.New(&splitLayout{ratio: 0.5}, left, right))
 }
@@ -101,6 +110,29 @@ func (m *manualScreen) preset(start bool) {
 		ms = m.sessions[m.sel].StartMS
 	}
 	m.setAt(time.UnixMilli(ms).In(m.shell.loc))
+}
+
+// showPresets enables 活动开始时 and 活动结束时 when that time of the selected
+// session has come (a record is never dated in the future) and says when a
+// disabled one will be.
+func (m *manualScreen) showPresets() {
+	if m.sel >= len(m.sessions) {
+		setEnabled(m.atStart, false)
+		setEnabled(m.atEnd, false)
+		showText(m.later, "")
+		return
+	}
+	ses, nowMS := m.sessions[m.sel], m.shell.Now().UnixMilli()
+	setEnabled(m.atStart, ses.StartMS <= nowMS)
+	setEnabled(m.atEnd, ses.EndMS <= nowMS)
+	later := ""
+	switch {
+	case ses.StartMS > nowMS:
+		later = lang.L("manual.startsLater", map[string]any{"Time": clock(ses.StartMS, m.shell)})
+	case ses.EndMS > nowMS:
+		later = lang.L("manual.endsLater", map[string]any{"Time": clock(ses.EndMS, m.shell)})
+	}
+	showText(m.later, later)
 }
 
 // setAt chooses t, or now when t is zero or not before now.
@@ -167,9 +199,11 @@ func (m *manualScreen) confirm() {
 	})
 }
 
-// Tick keeps the time shown as now current.
+// Tick keeps the time shown as now current, and the presets enabled as
+// the session's start and end come.
 func (m *manualScreen) Tick(time.Time) {
 	if m.at.IsZero() {
 		m.showTime()
 	}
+	m.showPresets()
 }

@@ -83,7 +83,7 @@ func (p *passesScreen) Build() fyne.CanvasObject {
 		p.folder = &folders[0]
 	}
 	p.showChoices()
-	p.show(lang.L("passes.pick"), "", true)
+	setText(p.msg, lang.L("passes.pick"))
 	right := container.NewBorder(p.status, p.start, nil, nil, p.lines.box)
 	return s.staffFrame(title, true, container.New(&splitLayout{ratio: 0.45}, choices, right))
 }

@@ -17,8 +17,9 @@ import (
 
 // syncScreen is staff mode's 同步: whether the hub is reachable, what waits
 // to go up and when the last round ended, 立即同步 with a progress bar while a
-// backlog drains, how the kiosk is enrolled at a hub, and 加入中心平台 to
-// enrol it (again) by scanning the hub's invite.
+// backlog drains (disabled, with the way to join, while the kiosk is not
+// enrolled), how the kiosk is enrolled at a hub, and 加入中心平台 to enrol
+// it (again) by scanning the hub's invite.
 type syncScreen struct {
 	staffPage
 	shell *Shell
@@ -139,6 +140,8 @@ func (y *syncScreen) syncChanged(st hubsync.Status) {
 	setText(y.facts, facts)
 	problem, detail := "", ""
 	switch {
+	case !st.Enrolled:
+		problem = lang.L("sync.joinFirst")
 	case draining:
 	case st.NeedsStaff:
 		problem, detail = lang.L("sync.needsStaff"), st.LastError
@@ -147,6 +150,7 @@ func (y *syncScreen) syncChanged(st hubsync.Status) {
 	}
 	showText(y.problem, problem)
 	showText(y.detail, detail)
+	setEnabled(y.now, st.Enrolled)
 	if st.LastSyncMS != y.editsAt {
 		showText(y.edits, y.rejectedEdits())
 		y.editsAt = st.LastSyncMS

@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -99,11 +98,18 @@ func (f *findScreen) search(digits string) {
 }
 
 // visitorLine describes a visitor found by staff: masked phone and name,
-// then whether their pass works and when they were last seen.
+// then whether their pass works and their latest check-in or check-out,
+// marked when it was closed automatically at the session's end.
 func (s *Shell) visitorLine(m sqlite.VisitorMatch) *widget.RichText {
 	seen := lang.L("visitor.neverSeen")
-	if m.LastSeenMS != 0 {
-		seen = lang.L("visitor.lastSeen", map[string]any{"Time": when(m.LastSeenMS, s.Now())})
+	switch at := map[string]any{"Time": when(m.LastSeenMS, s.Now())}; {
+	case m.LastSeenMS == 0:
+	case m.LastDir != data.Out:
+		seen = lang.L("visitor.lastSeen", at)
+	case m.LastMethod == data.MethodAuto:
+		seen = lang.L("visitor.lastOut", at) + lang.L("today.auto")
+	default:
+		seen = lang.L("visitor.lastOut", at)
 	}
 	pass := lang.L("visitor.passValid")
 	if m.Pass.IsZero() {
@@ -145,8 +151,7 @@ func (v *visitorScreen) Build() fyne.CanvasObject {
 	v.actions = []*tapButton{
 		s.button(lang.L("visitor.revoke"), theme.CancelIcon(), widget.MediumImportance, v.revoke),
 		s.button(lang.L("visitor.reissue"), theme.ViewRefreshIcon(), widget.HighImportance, v.reissue),
-		s.button(lang.L("visitor.delete"), theme.DeleteIcon(), widget.DangerImportance,
-			func() { s.Show(newDeleteScreen(s, v)) }),
+		s.button(lang.L("visitor.delete"), theme.DeleteIcon(), widget.DangerImportance, v.delete),
 	}
 	row := container.NewGridWithColumns(3)
 	for _, b := range v.actions {
@@ -231,51 +236,30 @@ func (v *visitorScreen) refresh(msg string) {
 	say(v.msg, msg, true)
 }
 
-// deleteScreen asks before deleting a visitor's personal data.
-type deleteScreen struct {
-	staffPage
-	shell   *Shell
-	visitor *visitorScreen
-	msg     *widget.RichText
-}
-
-func newDeleteScreen(s *Shell, v *visitorScreen) *deleteScreen {
-	return &deleteScreen{shell: s, visitor: v}
-}
-
-// Build asks the question.
-func (d *deleteScreen) Build() fyne.CanvasObject {
-	s := d.shell
-	d.msg = text("", styleAccent)
-	yes := s.button(lang.L("delete.confirm"), theme.DeleteIcon(), widget.DangerImportance, d.delete)
-	no := s.button(lang.L("reissue.cancel"), theme.CancelIcon(), widget.MediumImportance, s.Back)
-	body := container.NewVBox(
-		text(lang.L("delete.question", map[string]any{"Phone": d.visitor.visitor.MaskedPhone}), styleHeading),
-		text(lang.L("delete.explain"), styleReading), d.msg,
-		layout.NewSpacer(), container.NewGridWithColumns(2, no, yes))
-	return s.staffFrame(lang.L("visitor.delete"), true, body)
-}
-
-// delete deletes the visitor and goes back to them.
-func (d *deleteScreen) delete() {
-	s := d.shell
-	id := d.visitor.visitor.ID
-	s.background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), checkInTimeout)
-		defer cancel()
-		r, err := s.svc.StaffDeleteVisitor(ctx, id, s.staffName())
-		fyne.Do(func() {
-			if err != nil {
-				fyne.LogError("deleting a visitor", err)
-				say(d.msg, staffError(err), false)
-				return
-			}
-			if s.current() == Screen(d) {
-				s.Back()
-			}
-			d.visitor.deleted(r)
-		})
-	})
+// delete asks, then deletes the visitor's personal data and shows them as
+// deleted.
+func (v *visitorScreen) delete() {
+	s := v.shell
+	s.Show(&confirmScreen{shell: s, title: lang.L("visitor.delete"),
+		question: lang.L("delete.question", map[string]any{"Phone": v.visitor.MaskedPhone}),
+		explain:  lang.L("delete.explain"), yes: lang.L("delete.confirm"), icon: theme.DeleteIcon(),
+		act: func(c *confirmScreen) {
+			id := v.visitor.ID
+			s.background(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), checkInTimeout)
+				defer cancel()
+				r, err := s.svc.StaffDeleteVisitor(ctx, id, s.staffName())
+				fyne.Do(func() {
+					if err != nil {
+						fyne.LogError("deleting a visitor", err)
+						c.fail(staffError(err))
+						return
+					}
+					c.done()
+					v.deleted(r)
+				})
+			})
+		}})
 }
 
 // staffError says in plain words why a staff action failed.

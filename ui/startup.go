@@ -15,8 +15,11 @@ import (
 
 // ShowStartupError fills win with why the kiosk cannot start: the database
 // at path could not be opened (err). It asks visitors to call the staff and
-// tells the staff that the file was left as it was and how to restore it
-// from a backup. The window stays as it is until it is closed.
+// tells the staff, in plain words, what is wrong with the file, that it was
+// left as it was and how to restore it from a backup. err itself is not
+// shown: the caller logs it, and a small line points to kiosk.log beside
+// the database, where the kiosk writes its log. The window stays as it is
+// until it is closed.
 func ShowStartupError(win fyne.Window, err error, path string) {
 	fyne.CurrentApp().Settings().SetTheme(newTheme(1))
 	why := lang.L("startup.other")
@@ -30,7 +33,8 @@ func ShowStartupError(win fyne.Window, err error, path string) {
 	}
 	danger := widget.RichTextStyle{ColorName: theme.ColorNameError, SizeName: theme.SizeNameHeadingText,
 		TextStyle: fyne.TextStyle{Bold: true}}
-	detail := text(err.Error(), widget.RichTextStyle{ColorName: colorNameTextSoft, SizeName: theme.SizeNameCaptionText})
+	detail := text(lang.L("startup.log", map[string]any{"Log": filepath.Join(filepath.Dir(path), "kiosk.log")}),
+		widget.RichTextStyle{ColorName: colorNameTextSoft, SizeName: theme.SizeNameCaptionText})
 	body := container.NewVBox(
 		text(lang.L("startup.call"), danger),
 		text(lang.L("startup.file", map[string]any{"Path": path}), styleReading),

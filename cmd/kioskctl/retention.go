@@ -98,9 +98,22 @@ func auditCmd(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
+	members, err := st.StaffMembers(ctx)
+	if err != nil {
+		return err
+	}
+	// An unnamed staff member is logged by id: show it as label does.
+	names := make(map[string]string, len(members))
+	for _, m := range members {
+		names[m.ID] = label(m)
+	}
 	rows := make([]auditRow, 0, len(log))
 	for _, e := range log {
-		rows = append(rows, auditRow{Time: time.UnixMilli(e.MS).In(loc).Format(time.RFC3339), Staff: e.Staff, Action: e.Action, Details: e.Details})
+		who := e.Staff
+		if n, ok := names[who]; ok {
+			who = n
+		}
+		rows = append(rows, auditRow{Time: time.UnixMilli(e.MS).In(loc).Format(time.RFC3339), Staff: who, Action: e.Action, Details: e.Details})
 	}
 	if *asJSON {
 		enc := json.NewEncoder(out)

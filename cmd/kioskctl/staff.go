@@ -19,10 +19,15 @@ import (
 )
 
 func init() {
-	commands["set-pin"] = command{"set a staff PIN (4-8 digits), creating the staff member: set-pin --db PATH [--staff NAME] --pin N | --pin-stdin", setPIN}
+	commands["set-pin"] = command{"set a staff PIN (4-8 digits, not 0000, 1234 or the like), creating the staff member: set-pin --db PATH [--staff NAME] --pin N | --pin-stdin", setPIN}
 	commands["staff"] = command{"list staff members and the PIN lock: staff --db PATH [--disable NAME | --enable NAME | --unlock]", staffCmd}
 	commands["staff-card"] = command{"print a staff member's card code: staff-card --db PATH --staff NAME [--png FILE] [--new]", staffCard}
 }
+
+// defaultStaff is the name of the staff member set-pin and staff-card act
+// on without --staff, as the kiosk's first-run prompt names its first
+// member.
+const defaultStaff = "管理员"
 
 // pinInput is where --pin-stdin reads the PIN from.
 var pinInput io.Reader = os.Stdin
@@ -33,7 +38,7 @@ var ctlNow = time.Now
 func setPIN(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("set-pin", flag.ContinueOnError)
 	db := dbFlag(fs)
-	name := fs.String("staff", "", "the staff member's display name, e.g. 王老师 (default: the kiosk's unnamed staff PIN)")
+	name := fs.String("staff", defaultStaff, `the staff member's display name, e.g. 王老师 ("" for the unnamed member of older kiosks)`)
 	pin := fs.String("pin", "", "the PIN, 4 to 8 digits (visible to other users of this machine; prefer --pin-stdin)")
 	fromStdin := fs.Bool("pin-stdin", false, "read the PIN from the first line of standard input")
 	if err := fs.Parse(args); err != nil {
@@ -49,7 +54,7 @@ func setPIN(ctx context.Context, args []string, out io.Writer) error {
 		}
 		*pin = strings.TrimRight(line, "\r\n")
 	}
-	if err := staff.ValidatePIN(*pin); err != nil {
+	if err := staff.ValidateNewPIN(*pin); err != nil {
 		return err
 	}
 	st, err := createStore(*db)
@@ -164,7 +169,7 @@ func staffCmd(ctx context.Context, args []string, out io.Writer) error {
 func staffCard(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("staff-card", flag.ContinueOnError)
 	db := dbFlag(fs)
-	name := fs.String("staff", "", "the staff member's display name (default: the unnamed staff PIN)")
+	name := fs.String("staff", defaultStaff, `the staff member's display name ("" for the unnamed member of older kiosks)`)
 	png := fs.String("png", "", "also write the card's QR code as a printable PNG to this file")
 	renew := fs.Bool("new", false, "issue a new card, revoking the current one (a lost card)")
 	if err := fs.Parse(args); err != nil {

@@ -34,7 +34,12 @@ func TestSetPINAndStaffCommands(t *testing.T) {
 	if out := mustCtl(t, "staff", "--db", db); !strings.Contains(out, "no staff members") {
 		t.Fatalf("staff on a new kiosk: %q", out)
 	}
-	if out := mustCtl(t, "set-pin", "--db", db, "--pin", "1234"); !strings.Contains(out, "created staff member (unnamed)") {
+	for _, weak := range []string{"1234", "0000", "9876"} {
+		if code, _, errOut := ctl(t, "set-pin", "--db", db, "--pin", weak); code != 1 || !strings.Contains(errOut, "straight run") {
+			t.Errorf("set-pin --pin %s: exit %d, %q", weak, code, errOut)
+		}
+	}
+	if out := mustCtl(t, "set-pin", "--db", db, "--pin", "1357"); !strings.Contains(out, "created staff member 管理员") {
 		t.Fatalf("set-pin: %q", out)
 	}
 	pinInput = strings.NewReader("2468\n")
@@ -70,7 +75,7 @@ func TestSetPINAndStaffCommands(t *testing.T) {
 		}
 	})
 	out := mustCtl(t, "staff", "--db", db)
-	if !strings.Contains(out, "王老师") || !strings.Contains(out, "(unnamed)") || !strings.Contains(out, "LOCKED") {
+	if !strings.Contains(out, "王老师") || !strings.Contains(out, "管理员") || !strings.Contains(out, "LOCKED") {
 		t.Fatalf("staff list: %q", out)
 	}
 	out = mustCtl(t, "staff", "--db", db, "--unlock", "--disable", "王老师")
@@ -96,6 +101,24 @@ func TestSetPINAndStaffCommands(t *testing.T) {
 	}
 	if actions[sqlite.AuditSetPIN] != 3 || actions[sqlite.AuditStaffLocked] != 1 || actions[sqlite.AuditStaffUnlock] != 1 || actions[sqlite.AuditStaffDisabled] != 2 {
 		t.Fatalf("audit actions %v", actions)
+	}
+
+	// An older kiosk's unnamed member is logged by id; the audit names it.
+	var unnamed staff.Member
+	withStore(t, db, func(st *sqlite.Store) {
+		var err error
+		if unnamed, _, err = st.SetPIN(context.Background(), "", "9517", time.Now().UnixMilli()); err != nil {
+			t.Fatal(err)
+		}
+	})
+	log = nil
+	json.Unmarshal([]byte(mustCtl(t, "audit", "--db", db, "--json")), &log)
+	who := map[string]bool{}
+	for _, e := range log {
+		who[e.Staff] = true
+	}
+	if who[unnamed.ID] || !who["(unnamed)"] || !who["管理员"] || !who["王老师"] {
+		t.Fatalf("the audit names %v, want names, not the id %s", who, unnamed.ID)
 	}
 }
 

@@ -159,14 +159,14 @@ func TestStaffCorrectsAutomaticCheckOut(t *testing.T) {
 
 func TestStaffLoginLockoutWithClock(t *testing.T) {
 	s, st, c := setup(t)
-	if _, err := s.StaffLogin(ctx, "", "1234"); !errors.Is(err, staff.ErrNoStaff) {
+	if _, err := s.StaffLogin(ctx, "", "2486"); !errors.Is(err, staff.ErrNoStaff) {
 		t.Fatalf("login with no staff: %v", err)
 	}
-	m, err := st.SetFirstPIN(ctx, teacher, "1234", c.now().UnixMilli())
+	m, err := st.SetFirstPIN(ctx, teacher, "2486", c.now().UnixMilli())
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess, err := s.StaffLogin(ctx, "", "1234")
+	sess, err := s.StaffLogin(ctx, "", "2486")
 	if err != nil || sess.StaffID != m.ID || sess.Name != teacher || sess.StartedMS != c.now().UnixMilli() {
 		t.Fatalf("login: %+v, %v", sess, err)
 	}
@@ -186,19 +186,19 @@ func TestStaffLoginLockoutWithClock(t *testing.T) {
 		t.Fatalf("fifth wrong PIN: %v", err)
 	}
 	c.add(5*time.Minute - time.Millisecond)
-	if _, err := s.StaffLogin(ctx, "", "1234"); !errors.Is(err, staff.ErrLocked) {
+	if _, err := s.StaffLogin(ctx, "", "2486"); !errors.Is(err, staff.ErrLocked) {
 		t.Fatalf("right PIN while locked: %v", err)
 	}
 	c.add(time.Millisecond)
-	if _, err := s.StaffLogin(ctx, "", "1234"); err != nil {
+	if _, err := s.StaffLogin(ctx, "", "2486"); err != nil {
 		t.Fatalf("right PIN after the lock: %v", err)
 	}
 }
 
 func TestStaffCardOpensPINPromptForItsMember(t *testing.T) {
 	s, st, c := setup(t)
-	m, _, _ := st.SetPIN(ctx, teacher, "1234", c.now().UnixMilli())
-	if _, _, err := st.SetPIN(ctx, "李老师", "5678", c.now().UnixMilli()); err != nil {
+	m, _, _ := st.SetPIN(ctx, teacher, "2486", c.now().UnixMilli())
+	if _, _, err := st.SetPIN(ctx, "李老师", "5768", c.now().UnixMilli()); err != nil {
 		t.Fatal(err)
 	}
 	code, issued, err := s.StaffCardCode(ctx, m.ID, false)
@@ -212,10 +212,10 @@ func TestStaffCardOpensPINPromptForItsMember(t *testing.T) {
 	if err != nil || !found || got.ID != m.ID {
 		t.Fatalf("StaffCard = %+v, %v, %v", got, found, err)
 	}
-	if _, err := s.StaffLogin(ctx, got.ID, "5678"); !errors.Is(err, staff.ErrWrongPIN) {
+	if _, err := s.StaffLogin(ctx, got.ID, "5768"); !errors.Is(err, staff.ErrWrongPIN) {
 		t.Fatalf("李老师's PIN on 王老师's card: %v", err)
 	}
-	if sess, err := s.StaffLogin(ctx, got.ID, "1234"); err != nil || sess.StaffID != m.ID {
+	if sess, err := s.StaffLogin(ctx, got.ID, "2486"); err != nil || sess.StaffID != m.ID {
 		t.Fatalf("login by card: %+v, %v", sess, err)
 	}
 	visitor := register(t, s, "13800138000").Code

@@ -112,7 +112,8 @@ func (s *Store) staffHashes(ctx context.Context) ([]staffHash, error) {
 // SetPIN sets the PIN of the staff member named name (stored as given; ""
 // is the kiosk's unnamed member), creating
 // the member when the name is new; created says which. The PIN must be 4–8
-// digits (error wrapping staff.ErrBadPIN) and must differ from every other
+// digits (error wrapping staff.ErrBadPIN), not weak (staff.ValidateNewPIN,
+// error wrapping staff.ErrWeakPIN) and must differ from every other
 // member's, so that a PIN alone names one member (error wrapping
 // staff.ErrPINInUse). It is stored as an argon2id hash (staff.HashPIN with
 // staff.DefaultParams). Setting a PIN does not change a member's disabled
@@ -131,6 +132,9 @@ func (s *Store) SetFirstPIN(ctx context.Context, name, pin string, nowMS int64) 
 }
 
 func (s *Store) setPIN(ctx context.Context, name, pin string, nowMS int64, first bool) (m staff.Member, created bool, err error) {
+	if err := staff.ValidateNewPIN(pin); err != nil {
+		return m, false, err
+	}
 	hash, err := staff.HashPIN(pin, staff.DefaultParams, nil)
 	if err != nil {
 		return m, false, err

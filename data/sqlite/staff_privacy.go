@@ -84,7 +84,8 @@ func (s *Store) AuditLog(ctx context.Context, limit int) ([]AuditEntry, error) {
 
 // VisitorMatch is a visitor found by staff, for a list on the screen: the
 // phone only masked (data.MaskPhone), the newest unrevoked pass (zero when
-// none) and the latest accepted record's wall time (UTC ms, 0 = never).
+// none) and the latest accepted record: its wall time (UTC ms, 0 = never),
+// direction and method ("" when never).
 type VisitorMatch struct {
 	ID          string
 	MaskedPhone string
@@ -93,6 +94,8 @@ type VisitorMatch struct {
 	CreatedMS   int64
 	Pass        data.PassRef
 	LastSeenMS  int64
+	LastDir     data.Direction
+	LastMethod  data.Method // data.MethodAuto for a check-out closed at the session's end
 }
 
 // ErrBadQuery is returned (wrapped) by FindVisitors for a query that is
@@ -120,15 +123,16 @@ func (s *Store) FindVisitors(ctx context.Context, query string, limit int) ([]Vi
 		return nil, fmt.Errorf("%w: %q", ErrBadQuery, query)
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT v.id, v.phone, v.name, v.community_id, v.created_ms,
-		coalesce((SELECT c.wall_ms FROM checkins c INDEXED BY checkins_visitor
-			WHERE c.visitor_id = v.id AND c.visitor_id <> '' AND c.outcome = 'accepted'
-			ORDER BY c.wall_ms DESC LIMIT 1), 0) AS seen
-		FROM visitors v WHERE `+cond+` AND v.deleted_ms = 0 ORDER BY seen DESC, v.created_ms DESC LIMIT ?`, arg, limit)
+		coalesce(c.wall_ms, 0) AS seen, coalesce(c.direction, ''), coalesce(c.method, '')
+		FROM visitors v LEFT JOIN checkins c ON c.rowid = (SELECT l.rowid FROM checkins l INDEXED BY checkins_visitor
+			WHERE l.visitor_id = v.id AND l.visitor_id <> '' AND l.outcome = 'accepted'
+			ORDER BY l.wall_ms DESC LIMIT 1)
+		WHERE `+cond+` AND v.deleted_ms = 0 ORDER BY seen DESC, v.created_ms DESC LIMIT ?`, arg, limit)
 	if err != nil {
 		return nil, err
 	}
 	out, err := collect(rows, func(m *VisitorMatch) []any {
-		return []any{&m.ID, &m.MaskedPhone, &m.Name, &m.CommunityID, &m.CreatedMS, &m.LastSeenMS}
+		return []any{&m.ID, &m.MaskedPhone, &m.Name, &m.CommunityID, &m.CreatedMS, &m.LastSeenMS, &m.LastDir, &m.LastMethod}
 	})
 	if err != nil {
 		return nil, err

@@ -30,6 +30,9 @@ func TestFirstPINAndVerify(t *testing.T) {
 	if _, err := s.SetFirstPIN(ctx, "", "12", t0); !errors.Is(err, staff.ErrBadPIN) {
 		t.Fatalf("first PIN of 2 digits: %v", err)
 	}
+	if _, err := s.SetFirstPIN(ctx, "", "1234", t0); !errors.Is(err, staff.ErrWeakPIN) {
+		t.Fatalf("a weak first PIN: %v", err)
+	}
 	first, err := s.SetFirstPIN(ctx, "", "2580", t0)
 	if err != nil || first.ID == "" || first.Label() != first.ID {
 		t.Fatalf("SetFirstPIN = %+v, %v", first, err)
@@ -37,7 +40,7 @@ func TestFirstPINAndVerify(t *testing.T) {
 	if has, _ := s.HasStaff(ctx); !has {
 		t.Fatal("HasStaff false after the first PIN")
 	}
-	if _, err := s.SetFirstPIN(ctx, "另一个", "1111", t0); !errors.Is(err, staff.ErrStaffExists) {
+	if _, err := s.SetFirstPIN(ctx, "另一个", "1397", t0); !errors.Is(err, staff.ErrStaffExists) {
 		t.Fatalf("a second first PIN: %v", err)
 	}
 	m, err := s.VerifyPIN(ctx, "", "2580", t0)
@@ -106,7 +109,7 @@ func TestLockoutPersistsAcrossReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := s.SetPIN(ctx, "王老师", "4321", t0); err != nil {
+	if _, _, err := s.SetPIN(ctx, "王老师", "4317", t0); err != nil {
 		t.Fatal(err)
 	}
 	now := t0
@@ -131,14 +134,14 @@ func TestLockoutPersistsAcrossReopen(t *testing.T) {
 	}
 	lockedAt := now
 	// While locked even the right PIN is refused, and nothing is counted.
-	if _, err := s.VerifyPIN(ctx, "", "4321", lockedAt+4*minute); !errors.Is(err, staff.ErrLocked) {
+	if _, err := s.VerifyPIN(ctx, "", "4317", lockedAt+4*minute); !errors.Is(err, staff.ErrLocked) {
 		t.Fatalf("right PIN while locked: %v", err)
 	}
 	s.Close()
 	if s, err = Open(path); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.VerifyPIN(ctx, "", "4321", lockedAt+5*minute-1); !errors.Is(err, staff.ErrLocked) {
+	if _, err := s.VerifyPIN(ctx, "", "4317", lockedAt+5*minute-1); !errors.Is(err, staff.ErrLocked) {
 		t.Fatalf("right PIN after a restart, still locked: %v", err)
 	}
 	a, _ := s.StaffLockout(ctx)
@@ -151,7 +154,7 @@ func TestLockoutPersistsAcrossReopen(t *testing.T) {
 	if _, err := s.VerifyPIN(ctx, "", "0000", after); err.(*staff.WrongPINError).TriesLeft != 4 {
 		t.Fatalf("wrong PIN after the lock: %v", err)
 	}
-	if m, err := s.VerifyPIN(ctx, "", "4321", after+1); err != nil || m.Name != "王老师" {
+	if m, err := s.VerifyPIN(ctx, "", "4317", after+1); err != nil || m.Name != "王老师" {
 		t.Fatalf("right PIN after the lock: %+v, %v", m, err)
 	}
 	if a, _ := s.StaffLockout(ctx); a != (staff.Attempts{}) {
@@ -169,7 +172,7 @@ func TestLockoutPersistsAcrossReopen(t *testing.T) {
 
 func TestLockoutPolicyFromSettings(t *testing.T) {
 	s := openTemp(t)
-	s.SetPIN(ctx, "", "5555", t0)
+	s.SetPIN(ctx, "", "5915", t0)
 	s.SetSetting(ctx, SettingStaffMaxTries, "3")
 	s.SetSetting(ctx, SettingStaffLockMinutes, "10")
 	s.SetSetting(ctx, SettingStaffIdleMinutes, "2")
@@ -187,24 +190,24 @@ func TestLockoutPolicyFromSettings(t *testing.T) {
 	if err := s.ResetStaffLockout(ctx, t0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.VerifyPIN(ctx, "", "5555", t0); err != nil {
+	if _, err := s.VerifyPIN(ctx, "", "5915", t0); err != nil {
 		t.Fatalf("after an administrator's reset: %v", err)
 	}
 	s.SetSetting(ctx, SettingStaffMaxTries, "zero")
 	if _, err := s.StaffPolicy(ctx); err == nil {
 		t.Fatal("a bad setting was accepted")
 	}
-	if _, err := s.VerifyPIN(ctx, "", "5555", t0); err == nil {
+	if _, err := s.VerifyPIN(ctx, "", "5915", t0); err == nil {
 		t.Fatal("verification with a bad policy setting succeeded")
 	}
 }
 
 func TestWeakHashIsReplacedOnSuccess(t *testing.T) {
 	s := openTemp(t)
-	m, _, _ := s.SetPIN(ctx, "", "7777", t0)
-	weak, _ := staff.HashPIN("7777", staff.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, nil)
+	m, _, _ := s.SetPIN(ctx, "", "7193", t0)
+	weak, _ := staff.HashPIN("7193", staff.Params{Memory: 64, Time: 1, Threads: 1, SaltLen: 16, KeyLen: 32}, nil)
 	s.w.Exec(`UPDATE staff SET pin_hash = ? WHERE id = ?`, weak, m.ID)
-	if _, err := s.VerifyPIN(ctx, "", "7777", t0); err != nil {
+	if _, err := s.VerifyPIN(ctx, "", "7193", t0); err != nil {
 		t.Fatal(err)
 	}
 	var hash string
@@ -212,7 +215,7 @@ func TestWeakHashIsReplacedOnSuccess(t *testing.T) {
 	if staff.NeedsRehash(hash, staff.DefaultParams) {
 		t.Fatalf("hash not upgraded: %s", hash)
 	}
-	if _, err := s.VerifyPIN(ctx, "", "7777", t0); err != nil {
+	if _, err := s.VerifyPIN(ctx, "", "7193", t0); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -463,6 +466,16 @@ func TestFindVisitors(t *testing.T) {
 	}
 	if got, _ := s.FindVisitors(ctx, "1234", 1); len(got) != 1 {
 		t.Fatalf("limit 1: %+v", got)
+	}
+	if got[0].LastDir != data.In || got[0].LastMethod != data.MethodQR {
+		t.Fatalf("last record of 甲: %+v", got[0])
+	}
+	auto := rec(a.ID, "e", 1, data.Out, t0+2*minute)
+	auto.Method = data.MethodAuto
+	appendAll(t, s, auto)
+	if got, _ := s.FindVisitors(ctx, "13800001234", 0); len(got) != 1 || got[0].LastSeenMS != t0+2*minute ||
+		got[0].LastDir != data.Out || got[0].LastMethod != data.MethodAuto {
+		t.Fatalf("after the automatic check-out: %+v", got)
 	}
 	for _, bad := range []string{"", "123", "12345", "abcd", "1380000123"} {
 		if _, err := s.FindVisitors(ctx, bad, 0); !errors.Is(err, ErrBadQuery) {

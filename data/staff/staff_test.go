@@ -21,6 +21,22 @@ func TestValidatePIN(t *testing.T) {
 	}
 }
 
+func TestValidateNewPINRefusesWeakPINs(t *testing.T) {
+	for _, weak := range []string{"0000", "1111", "99999999", "1234", "0123", "3456789", "7890", "4321", "9876", "0987", "210987"} {
+		if err := ValidateNewPIN(weak); !errors.Is(err, ErrWeakPIN) {
+			t.Errorf("ValidateNewPIN(%q) = %v, want ErrWeakPIN", weak, err)
+		}
+	}
+	for _, ok := range []string{"2468", "1357", "1235", "2580", "8642", "135790", "1122", "0912345"} {
+		if err := ValidateNewPIN(ok); err != nil {
+			t.Errorf("ValidateNewPIN(%q) = %v", ok, err)
+		}
+	}
+	if err := ValidateNewPIN("12"); !errors.Is(err, ErrBadPIN) {
+		t.Errorf("ValidateNewPIN of 2 digits: %v", err)
+	}
+}
+
 func TestHashRoundTrip(t *testing.T) {
 	h, err := HashPIN("2468", DefaultParams, nil)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 )
 
@@ -19,7 +20,7 @@ func enrol(ctx context.Context, args []string, out io.Writer) error {
 	db := dbFlag(fs)
 	hub := fs.String("hub", "", "the hub's address, https://HOST[:PORT]")
 	code := fs.String("code", "", "one-time enrolment code (hub enrol --site ID)")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	if *hub == "" || *code == "" {

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/checkin"
 	"github.com/civickiosk/kiosk/data/pass"
@@ -36,7 +37,7 @@ func setPIN(ctx context.Context, args []string, out io.Writer) error {
 	name := fs.String("staff", "", "the staff member's display name, e.g. 王老师 (default: the kiosk's unnamed staff PIN)")
 	pin := fs.String("pin", "", "the PIN, 4 to 8 digits (visible to other users of this machine; prefer --pin-stdin)")
 	fromStdin := fs.Bool("pin-stdin", false, "read the PIN from the first line of standard input")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	if (*pin == "") == !*fromStdin {
@@ -87,7 +88,7 @@ func staffCmd(ctx context.Context, args []string, out io.Writer) error {
 	disable := fs.String("disable", "", "disable the staff member with this name")
 	enable := fs.String("enable", "", "enable the staff member with this name again")
 	unlock := fs.Bool("unlock", false, "clear the lock after wrong PINs")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(*db)
@@ -167,7 +168,7 @@ func staffCard(ctx context.Context, args []string, out io.Writer) error {
 	name := fs.String("staff", "", "the staff member's display name (default: the unnamed staff PIN)")
 	png := fs.String("png", "", "also write the card's QR code as a printable PNG to this file")
 	renew := fs.Bool("new", false, "issue a new card, revoking the current one (a lost card)")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(*db)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 )
 
@@ -19,7 +20,7 @@ func syncRound(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
 	db := dbFlag(fs)
 	timeout := fs.Duration("timeout", 60*time.Second, "timeout of each request to the hub")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(*db)

@@ -313,7 +313,8 @@ func (c *Client) pull(ctx context.Context, e sqlite.Enrolment, res *RoundResult)
 	}
 	for {
 		var page ChangesResponse
-		q := url.Values{"after": {strconv.FormatInt(cursor, 10)}, "limit": {strconv.Itoa(c.o.PageSize)}}
+		q := url.Values{"after": {strconv.FormatInt(cursor, 10)}, "limit": {strconv.Itoa(c.o.PageSize)},
+			ParamSentWallMS: {strconv.FormatInt(c.o.Now().UnixMilli(), 10)}}
 		if err := c.do(ctx, e, http.MethodGet, PathChanges+"?"+q.Encode(), nil, &page); err != nil {
 			return err
 		}

@@ -162,6 +162,16 @@ func (h *hub) device(w http.ResponseWriter, r *http.Request) (Device, bool) {
 	return d, true
 }
 
+// seen records a device's authenticated request other than a push (which
+// records it itself): its last contact and, when the request carries the
+// kiosk's clock (ParamSentWallMS), its clock offset.
+func (h *hub) seen(r *http.Request, dev Device) error {
+	now := h.now().UnixMilli()
+	sent, err := strconv.ParseInt(r.URL.Query().Get(ParamSentWallMS), 10, 64)
+	checked := err == nil && sent > 0
+	return h.st.DeviceSeen(r.Context(), dev.ID, now, sent-now, checked)
+}
+
 func (h *hub) isAdmin(r *http.Request) bool {
 	tok := bearer(r)
 	return h.admin != nil && tok != "" && string(HashSecret(tok)) == string(h.admin)
@@ -328,6 +338,10 @@ func (h *hub) changes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	limit = min(limit, MaxPage)
+	if err := h.seen(r, dev); err != nil {
+		h.fail(w, http.StatusInternalServerError, err)
+		return
+	}
 	cs, err := h.st.Changes(r.Context(), after, limit+1)
 	if err != nil {
 		h.fail(w, http.StatusInternalServerError, err)
@@ -356,7 +370,12 @@ func (h *hub) changes(w http.ResponseWriter, r *http.Request) {
 
 func (h *hub) stats(w http.ResponseWriter, r *http.Request) {
 	if !h.isAdmin(r) {
-		if _, ok := h.device(w, r); !ok {
+		dev, ok := h.device(w, r)
+		if !ok {
+			return
+		}
+		if err := h.seen(r, dev); err != nil {
+			h.fail(w, http.StatusInternalServerError, err)
 			return
 		}
 	}

@@ -32,6 +32,12 @@ func enrol(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer st.Close()
 	r, err := hubsync.Enrol(ctx, st, *hub, *code, nil)
+	if errors.Is(err, hubsync.ErrDeviceEnrolled) {
+		id, _ := st.DeviceID(ctx)
+		return fmt.Errorf("the hub already has this kiosk's device id enrolled: %s is a copy of an enrolled kiosk's database "+
+			"(a copy must never run as a second kiosk: it signs passes with the same key); set up the new kiosk with a fresh "+
+			"database, or, if the old kiosk is gone for good, revoke it first (hub revoke --device %s) and enrol again", st.Path(), id)
+	}
 	if errors.Is(err, hubsync.ErrBadCode) {
 		return fmt.Errorf("the hub refused the code (unknown, expired or already used): ask for a new one")
 	}

@@ -286,4 +286,7 @@ type StatsResponse struct {
 // ErrorResponse is the body of every non-2xx answer.
 type ErrorResponse struct {
 	Error string `json:"error"`
+	// Code names the error where its status is shared by several
+	// (CodeDeviceEnrolled); "" otherwise.
+	Code string `json:"code,omitempty"`
 }

@@ -234,6 +234,9 @@ func (s *SQLStore) Enrol(ctx context.Context, e Enrolment) (Device, error) {
 		if err == nil && !deleted && KeyConflict(stored, e.PublicKey) {
 			return ErrKeyConflict
 		}
+		if err := checkNotEnrolled(ctx, tx, e.DeviceID); err != nil {
+			return err
+		}
 		dev = Device{ID: e.DeviceID, SiteID: site, KeyID: e.KeyID, PublicKey: e.PublicKey, EnrolledMS: e.NowMS}
 		if _, err := tx.Exec(ctx, sqlEnrolDevice, dev.ID, dev.SiteID, int64(dev.KeyID), dev.PublicKey, e.TokenHash,
 			dev.EnrolledMS); err != nil {

@@ -128,8 +128,15 @@ type Store interface {
 	// Enrol consumes a code and registers the device, its token hash and its
 	// public key (published on the feed as KindKey), in one transaction. A
 	// code already used with the same token and device answers as the first
-	// time. Errors: ErrBadCode, ErrKeyConflict.
+	// time. A device id enrolled and not revoked is refused (a copy of a
+	// kiosk's database). Errors: ErrBadCode, ErrKeyConflict,
+	// ErrDeviceEnrolled.
 	Enrol(ctx context.Context, e Enrolment) (Device, error)
+	// RotateKey registers a new signing key of dev (kioskctl restore): it
+	// becomes the device's key and is published on the feed as KindKey,
+	// its earlier keys staying there. A key id registered with another
+	// public key gives ErrKeyConflict.
+	RotateKey(ctx context.Context, dev Device, keyID uint32, pub []byte, nowMS int64) error
 	// DeviceByToken returns the active device holding the token; an unknown
 	// or revoked token gives ErrUnauthorized.
 	DeviceByToken(ctx context.Context, tokenHash []byte) (Device, error)

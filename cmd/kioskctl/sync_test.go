@@ -174,3 +174,50 @@ func TestSyncSummaryOfAFailedRound(t *testing.T) {
 		t.Fatalf("sync of a revoked device: exit %d\n%s%s", exit, out, errOut)
 	}
 }
+
+// TestEnrolOfACopyIsRefused: a copy of an enrolled kiosk's database cannot
+// enrol (it would take the original's place at the hub); enrol says why and
+// what to do.
+func TestEnrolOfACopyIsRefused(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	hub, err := hubsync.OpenSQLiteHub(filepath.Join(dir, "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hub.Close()
+	f, err := content.Parse([]byte("sites:\n  - {id: centre, level: centre, name: 区中心}\n"), content.Options{Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hubsync.ImportContent(ctx, hub, f, false, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(hubsync.NewHandler(hub, hubsync.HubOptions{}))
+	defer srv.Close()
+	db := filepath.Join(dir, "kiosk.db")
+	for i, path := range []string{db, filepath.Join(dir, "copy.db")} {
+		code, _, err := hubsync.NewEnrolCode(ctx, hub, "centre", 0, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			mustCtl(t, "enrol", "--db", path, "--hub", srv.URL, "--code", code)
+			st, err := sqlite.Open(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = st.Backup(ctx, filepath.Join(dir, "copy.db"))
+			st.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		exit, _, errOut := ctl(t, "enrol", "--db", path, "--hub", srv.URL, "--code", code)
+		if exit != 1 || !strings.Contains(errOut, "is a copy of an enrolled kiosk's database") || !strings.Contains(errOut, "hub revoke --device") {
+			t.Fatalf("enrol of a copy: exit %d %q", exit, errOut)
+		}
+	}
+	mustCtl(t, "sync", "--db", db) // the original still syncs
+}

@@ -45,20 +45,6 @@ func (s *Store) OwnKey(ctx context.Context) (id uint32, priv ed25519.PrivateKey,
 	return id, ed25519.PrivateKey(b), err == nil, err
 }
 
-// AddKey stores a signing key: this kiosk's own (priv non-nil) or another
-// kiosk's public key. An existing key id is left as it is.
-func (s *Store) AddKey(ctx context.Context, id uint32, pub ed25519.PublicKey, priv ed25519.PrivateKey, siteID string, nowMS int64) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		var p any
-		if priv != nil {
-			p = []byte(priv)
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO keys(key_id, public, private, site_id, created_ms)
-			VALUES(?, ?, ?, ?, ?) ON CONFLICT(key_id) DO NOTHING`, id, []byte(pub), p, siteID, nowMS)
-		return err
-	})
-}
-
 // NewOwnKey makes a new signing key for this kiosk (pass.NewKey), for the
 // site siteID, and makes it the kiosk's own key (OwnKey) from now on: it is
 // stored as created at nowMS, or just after the newest own key when that is

@@ -29,6 +29,16 @@ func TestRestoreGivesTheKioskANewKey(t *testing.T) {
 	st.Close()
 	lost := strings.TrimSpace(mustCtl(t, "register", "--db", db, "--phone", "13011112222", "--name", "甲某"))
 
+	running, err := sqlite.Open(db) // the kiosk, running
+	if err != nil {
+		t.Fatal(err)
+	}
+	running.DeviceID(ctx)
+	exit, _, errOut := ctl(t, "restore", "--db", db, "--from", bak)
+	running.Close()
+	if exit != 1 || !strings.Contains(errOut, "stop the kiosk first") {
+		t.Fatalf("restore while the kiosk runs: exit %d %q", exit, errOut)
+	}
 	out := mustCtl(t, "restore", "--db", db, "--from", bak)
 	if !strings.Contains(out, "with a new signing key") || !strings.Contains(out, db+sqlite.RestoreSuffix) {
 		t.Fatalf("restore printed %q", out)

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
 // RestoreSuffix is added to the database's name for the copy of the database
@@ -16,6 +18,10 @@ const RestoreSuffix = ".before-restore"
 // ErrNotKioskDB is returned (wrapped) by Restore for a backup that is an
 // SQLite database but not a kiosk's (no device id).
 var ErrNotKioskDB = errors.New("not a kiosk database")
+
+// ErrInUse is returned (wrapped) by Restore when another connection has the
+// database open (the kiosk is running).
+var ErrInUse = errors.New("the database is in use: stop the kiosk first")
 
 // Restored says what a Restore did.
 type Restored struct {
@@ -39,11 +45,16 @@ type Restored struct {
 // to path. A backup that fails its check (ErrCorrupt), is not a kiosk's
 // (ErrNotKioskDB) or cannot be read leaves path as it was. The kiosk must
 // not be running: its open database would go on writing the replaced file.
-// nowMS is the new key's creation time (UTC ms).
+// Restore refuses (ErrInUse) when it finds the database at path open
+// elsewhere (an exclusive lock on it is refused), as it is while the kiosk
+// runs. nowMS is the new key's creation time (UTC ms).
 func Restore(ctx context.Context, path, from string, nowMS int64) (Restored, error) {
 	var r Restored
 	if _, err := os.Stat(from); err != nil {
 		return r, fmt.Errorf("backup %s: %w", from, err)
+	}
+	if err := checkNotInUse(ctx, path); err != nil {
+		return r, err
 	}
 	src, err := sql.Open("sqlite3", "file:"+(&url.URL{Path: from}).EscapedPath()+"?mode=ro")
 	if err != nil {
@@ -108,4 +119,25 @@ func prepareRestored(ctx context.Context, path string, nowMS int64) (Restored, e
 		return r, err
 	}
 	return r, st.Close()
+}
+
+// checkNotInUse returns ErrInUse when a connection elsewhere holds the
+// database at path open: in WAL mode every open connection holds a shared
+// lock, so an exclusive transaction with no busy wait is refused. A missing
+// or damaged file is not in use.
+func checkNotInUse(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	db, err := sql.Open("sqlite3", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_locking_mode=EXCLUSIVE&_busy_timeout=0")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, "BEGIN EXCLUSIVE; ROLLBACK")
+	var se sqlite3.Error
+	if errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked) {
+		return fmt.Errorf("%s: %w", path, ErrInUse)
+	}
+	return nil
 }

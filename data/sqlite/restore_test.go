@@ -50,6 +50,9 @@ func TestRestoreGivesANewKey(t *testing.T) {
 	if lost != (data.PassRef{KeyID: k1, No: 2}) {
 		t.Fatalf("second pass %+v", lost)
 	}
+	if _, err := Restore(ctx, path, bak, 2000); !errors.Is(err, ErrInUse) {
+		t.Fatalf("restore while the database is open: %v, want ErrInUse", err)
+	}
 	s.Close()
 
 	r, err := Restore(ctx, path, bak, 2000)
@@ -88,14 +91,25 @@ func TestRestoreGivesANewKey(t *testing.T) {
 		t.Fatalf("the lost pass %+v is held here by %+v (%v)", lost, v, err)
 	}
 
+	s.Close()
 	// A damaged backup leaves the database as it is.
 	bad := filepath.Join(dir, "bad.db")
 	os.WriteFile(bad, []byte("not a database, but long enough to look like one's header......"), 0o600)
 	if _, err := Restore(ctx, path, bad, 3000); err == nil {
 		t.Fatal("a damaged backup was restored")
 	}
+	if s, err = Open(path); err != nil {
+		t.Fatal(err)
+	}
 	if own, _, _, _ := s.OwnKey(ctx); own != r.KeyID {
 		t.Fatal("a refused restore changed the database")
+	}
+	s.Close()
+	// The usual case: the kiosk's database is damaged.
+	damaged := filepath.Join(dir, "damaged.db")
+	os.WriteFile(damaged, []byte("SQLite format 3\x00 and then garbage where the pages should be......"), 0o600)
+	if r, err := Restore(ctx, damaged, bak, 3000); err != nil || r.DeviceID != dev {
+		t.Fatalf("restore over a damaged database: %+v %v", r, err)
 	}
 	empty := filepath.Join(dir, "empty.db")
 	e, _ := Open(empty)

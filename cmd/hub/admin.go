@@ -8,8 +8,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
+	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/content"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 )
@@ -18,7 +21,7 @@ func init() {
 	commands["enrol"] = command{"print a one-time enrolment code for a kiosk, and with --url write it as a QR code for the kiosk's staff mode: enrol --site ID [--ttl 168h] [--url URL [--qr FILE]]", enrol}
 	commands["revoke"] = command{"revoke a kiosk's token (it gets 401 until enrolled again): revoke --device ID", revoke}
 	commands["devices"] = command{"list enrolled kiosks, their last contact and clock error", devices}
-	commands["import"] = command{"publish a centre content file to the kiosks: import [--replace] FILE", importContent}
+	commands["import"] = command{"publish a centre content file to the kiosks: import [--replace [--force]] FILE", importContent}
 	commands["stats"] = command{"check-ins per site per day: stats [--from YYYY-MM-DD] [--to YYYY-MM-DD]", stats}
 }
 
@@ -29,7 +32,7 @@ func enrol(ctx context.Context, args []string, out io.Writer) error {
 	ttl := fs.Duration("ttl", hubsync.DefaultCodeTTL, "how long the code stays valid")
 	hubURL := fs.String("url", "", "the hub's address as kiosks reach it, https://HOST[:PORT]: also write the code with it as a QR code")
 	qr := fs.String("qr", "", "the QR code's PNG file, with --url (default enrol-SITE.png)")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	if *site == "" {
@@ -46,7 +49,7 @@ func enrol(ctx context.Context, args []string, out io.Writer) error {
 	if *hubURL == "" {
 		code, exp, err := hubsync.NewEnrolCode(ctx, st, *site, *ttl, time.Now())
 		if err != nil {
-			return err
+			return siteHint(ctx, st, err)
 		}
 		fmt.Fprintln(out, code)
 		fmt.Fprintf(os.Stderr, "one-time code for site %s, valid until %s: kioskctl enrol --hub URL --code %s"+
@@ -56,7 +59,7 @@ func enrol(ctx context.Context, args []string, out io.Writer) error {
 	}
 	in, exp, err := hubsync.NewInvite(ctx, st, *hubURL, *site, *ttl, time.Now())
 	if err != nil {
-		return err
+		return siteHint(ctx, st, err)
 	}
 	fmt.Fprintln(out, in.Code)
 	png, err := in.PNG()
@@ -75,11 +78,37 @@ func enrol(ctx context.Context, args []string, out io.Writer) error {
 	return nil
 }
 
+// siteHint adds to an unknown site's error what to do and a few of the
+// hub's sites; other errors are returned as they are.
+func siteHint(ctx context.Context, st hubsync.Store, err error) error {
+	if !errors.Is(err, data.ErrNotFound) {
+		return err
+	}
+	sites, lerr := st.LiveContent(ctx, hubsync.KindSite)
+	if lerr != nil {
+		return errors.Join(err, lerr)
+	}
+	if len(sites) == 0 {
+		return fmt.Errorf("%w: the hub has no sites yet: import the centre's content first (hub import FILE)", err)
+	}
+	const shown = 8
+	ids := make([]string, 0, shown)
+	for _, c := range sites[:min(len(sites), shown)] {
+		ids = append(ids, c.ID)
+	}
+	more := ""
+	if len(sites) > shown {
+		more = fmt.Sprintf(" and %d more", len(sites)-shown)
+	}
+	return fmt.Errorf("%w: give one of the hub's sites (%s%s), or import the centre's content first (hub import FILE)",
+		err, strings.Join(ids, ", "), more)
+}
+
 func revoke(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("revoke", flag.ContinueOnError)
 	sf := addStoreFlags(fs)
 	dev := fs.String("device", "", "device id (see hub devices)")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	if *dev == "" {
@@ -100,7 +129,7 @@ func revoke(ctx context.Context, args []string, out io.Writer) error {
 func devices(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("devices", flag.ContinueOnError)
 	sf := addStoreFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	st, err := sf.open(ctx)
@@ -140,13 +169,12 @@ func importContent(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	sf := addStoreFlags(fs)
 	replace := fs.Bool("replace", false, "delete the events, honour-wall entries, teams and sites the file does not list")
-	if err := fs.Parse(args); err != nil {
+	force := fs.Bool("force", false, "with --replace, delete sites even where kiosks are still enrolled")
+	pos, err := cliargs.Parse(fs, args, "FILE (the content file: import [--replace] FILE)")
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return errors.New("give exactly one content file: import [--replace] FILE")
-	}
-	name := fs.Arg(0)
+	name := pos[0]
 	src, err := os.ReadFile(name)
 	if err != nil {
 		return err
@@ -160,6 +188,21 @@ func importContent(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer st.Close()
+	if *replace && !*force {
+		ds, err := hubsync.DevicesAtDroppedSites(ctx, st, f)
+		if err != nil {
+			return err
+		}
+		if len(ds) > 0 {
+			var at []string
+			for _, d := range ds {
+				at = append(at, fmt.Sprintf("site %s (device %s)", d.SiteID, d.ID))
+			}
+			return fmt.Errorf("%s: nothing was imported: --replace would delete sites where kiosks are still enrolled: %s; "+
+				"add them to the file, revoke the devices first (hub revoke --device ID), or give --force",
+				name, strings.Join(at, ", "))
+		}
+	}
 	n, err := hubsync.ImportContent(ctx, st, f, *replace, time.Now().UnixMilli())
 	if err != nil {
 		return fmt.Errorf("%s: nothing was imported: %w", name, err)
@@ -222,7 +265,7 @@ func stats(ctx context.Context, args []string, out io.Writer) error {
 	sf := addStoreFlags(fs)
 	from := fs.String("from", "", "first day, YYYY-MM-DD in the centre's zone")
 	to := fs.String("to", "", "last day, YYYY-MM-DD")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	st, p, err := openPeriod(ctx, sf, *from, *to)

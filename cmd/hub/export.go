@@ -8,6 +8,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	"github.com/civickiosk/kiosk/data/export"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 )
@@ -27,11 +28,8 @@ func exportDistrict(ctx context.Context, args []string, out io.Writer) error {
 	site := fs.String("site", "", "only records of kiosks at this site or at a site under it")
 	accepted := fs.Bool("accepted-only", false, "only accepted check-ins and check-outs (no refused scans)")
 	gb := fs.Bool("gb18030", false, "CSV in GB18030 without a BOM (default: UTF-8 with a BOM)")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	if *file == "" {
 		return errors.New("--out is required")

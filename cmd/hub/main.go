@@ -10,7 +10,7 @@
 //	            [--url URL [--qr FILE]]         … and write it as a QR code for the kiosk
 //	hub revoke  --device ID                   revoke a kiosk's token
 //	hub devices                               list kiosks, with clock warnings
-//	hub import  [--replace] FILE              publish a centre content file
+//	hub import  [--replace [--force]] FILE    publish a centre content file
 //	hub stats   [--from DATE] [--to DATE]     check-ins per site per day
 //	hub export  --out FILE [--format csv|xlsx] [--from DATE] [--to DATE] [--site ID]
 //	            [--accepted-only] [--gb18030]   the district's attendance log

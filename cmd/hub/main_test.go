@@ -576,3 +576,69 @@ func TestUsage(t *testing.T) {
 		t.Fatalf("unknown command: exit %d %q", code, errOut)
 	}
 }
+
+// TestCommandsRefuseMistakes: stray arguments, an export named with the
+// other format's extension, an unknown site and a replacing import that
+// would delete a site where a kiosk is enrolled are refused with a hint.
+func TestCommandsRefuseMistakes(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db := []string{"--db", filepath.Join(dir, "hub.db")}
+	with := func(args ...string) []string { return append(args, db...) }
+
+	if code, _, errOut := hub(t, with("enrol", "--site", "st-a")...); code != 1 ||
+		!strings.Contains(errOut, "import the centre's content first (hub import FILE)") {
+		t.Fatalf("enrol before any import: exit %d %q", code, errOut)
+	}
+	file := filepath.Join(dir, "centre.yaml")
+	if err := os.WriteFile(file, []byte(centreYAML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustHub(t, append(with("import"), file)...)
+	if code, _, errOut := hub(t, with("enrol", "--site", "nowhere")...); code != 1 ||
+		!strings.Contains(errOut, "not found") || !strings.Contains(errOut, "centre, st-a, st-b") ||
+		!strings.Contains(errOut, "hub import FILE") {
+		t.Fatalf("enrol at an unknown site: exit %d %q", code, errOut)
+	}
+	if code, _, errOut := hub(t, with("enrol", "--site", "st", "a")...); code != 1 || !strings.Contains(errOut, `unexpected argument(s) ["a"`) {
+		t.Fatalf("enrol with a stray argument: exit %d %q", code, errOut)
+	}
+	if code, _, errOut := hub(t, append(with("import"), file, "other.yaml")...); code != 1 || !strings.Contains(errOut, `"other.yaml"`) {
+		t.Fatalf("import of two files: exit %d %q", code, errOut)
+	}
+	if code, _, errOut := hub(t, with("export", "--format", "xlsx", "--out", filepath.Join(dir, "a.csv"))...); code != 1 ||
+		!strings.Contains(errOut, "extension") {
+		t.Fatalf("export of XLSX into a.csv: exit %d %q", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "a.csv")); !os.IsNotExist(err) {
+		t.Fatalf("export of XLSX into a.csv wrote it: %v", err)
+	}
+
+	// A kiosk enrolled at st-b; a file without st-b.
+	st, err := hubsync.OpenSQLiteHub(db[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, err := hubsync.NewEnrolCode(ctx, st, "st-b", 0, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub := make([]byte, 32)
+	if _, err := st.Enrol(ctx, hubsync.Enrolment{CodeHash: hubsync.HashSecret(hubsync.NormaliseCode(code)),
+		TokenHash: hubsync.HashSecret("t"), DeviceID: "kiosk-b", KeyID: 9, PublicKey: pub, NowMS: time.Now().UnixMilli()}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	fewer := filepath.Join(dir, "fewer.yaml")
+	os.WriteFile(fewer, []byte(strings.Replace(centreYAML, "  - {id: st-b, level: station, parent: centre, name: 乙社区站}\n", "", 1)), 0o644)
+	if code, _, errOut := hub(t, append(with("import", "--replace"), fewer)...); code != 1 ||
+		!strings.Contains(errOut, "site st-b (device kiosk-b)") || !strings.Contains(errOut, "--force") {
+		t.Fatalf("replacing import dropping an enrolled site: exit %d %q", code, errOut)
+	}
+	if out := mustHub(t, append(with("import"), file)...); !strings.Contains(out, "0 changes") {
+		t.Fatalf("the refused import changed the feed: %q", out)
+	}
+	if out := mustHub(t, append(with("import", "--replace", "--force"), fewer)...); !strings.Contains(out, "1 changes") {
+		t.Fatalf("replacing import with --force: %q", out)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 )
 
@@ -46,7 +47,7 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	insecure := fs.Bool("insecure-http", false, "allow plain HTTP on a non-loopback address (behind a TLS-terminating proxy)")
 	adminFile := fs.String("admin-token-file", "", "file holding the admin token for /v1/stats and /v1/admin/codes")
 	publicURL := fs.String("public-url", "", "the hub's address as visitors' phones reach it, for the kiosks' sign-in codes (default: the address each kiosk enrolled at)")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	if (*cert == "") != (*key == "") {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/checkin"
 )
@@ -23,7 +24,7 @@ func checkIn(ctx context.Context, args []string, out io.Writer) error {
 	phone := fs.String("phone", "", "check in by phone number instead of a pass code")
 	event := fs.String("event", "", "event id (default: the session open now at the kiosk's site)")
 	site := fs.String("site", "", "the kiosk's site (default: its setting, else the district centre)")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	if (*code == "") == (*phone == "") {

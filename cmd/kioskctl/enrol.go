@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 )
 
@@ -19,7 +20,7 @@ func enrol(ctx context.Context, args []string, out io.Writer) error {
 	db := dbFlag(fs)
 	hub := fs.String("hub", "", "the hub's address, https://HOST[:PORT]")
 	code := fs.String("code", "", "one-time enrolment code (hub enrol --site ID)")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	if *hub == "" || *code == "" {
@@ -31,6 +32,12 @@ func enrol(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer st.Close()
 	r, err := hubsync.Enrol(ctx, st, *hub, *code, nil)
+	if errors.Is(err, hubsync.ErrDeviceEnrolled) {
+		id, _ := st.DeviceID(ctx)
+		return fmt.Errorf("the hub already has this kiosk's device id enrolled: %s is a copy of an enrolled kiosk's database "+
+			"(a copy must never run as a second kiosk: it signs passes with the same key); set up the new kiosk with a fresh "+
+			"database, or, if the old kiosk is gone for good, revoke it first (hub revoke --device %s) and enrol again", st.Path(), id)
+	}
 	if errors.Is(err, hubsync.ErrBadCode) {
 		return fmt.Errorf("the hub refused the code (unknown, expired or already used): ask for a new one")
 	}

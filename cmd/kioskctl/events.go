@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	"github.com/civickiosk/kiosk/data"
 	"github.com/google/uuid"
 )
@@ -47,7 +48,7 @@ func listEvents(ctx context.Context, args []string, out io.Writer) error {
 	db := dbFlag(fs)
 	asJSON := fs.Bool("json", false, "print JSON (one array) instead of a table")
 	site := fs.String("site", "", "the kiosk's site (default: its setting, else the district centre)")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(*db)
@@ -161,7 +162,7 @@ func eventCmd(ctx context.Context, args []string, out io.Writer) error {
 	site := fs.String("site", "", "site id (default: the kiosk's site)")
 	category := fs.String("category", "", "category, e.g. 理论宣讲")
 	capacity := fs.Int("capacity", 0, "capacity (0 = no limit)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if _, err := cliargs.Parse(fs, args[1:]); err != nil {
 		return err
 	}
 	s, err1 := time.Parse(time.RFC3339, *start)

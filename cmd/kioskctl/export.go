@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	"github.com/civickiosk/kiosk/data/checkin"
 	"github.com/civickiosk/kiosk/data/export"
 	"github.com/civickiosk/kiosk/data/sqlite"
@@ -64,11 +65,8 @@ type exportJob struct {
 // store and, unless --no-close, closes the open check-ins of ended sessions
 // (checkin.Service.CloseEnded).
 func (ef *exportFlags) prepare(ctx context.Context, args []string, check func() error) (*exportJob, error) {
-	if err := ef.fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(ef.fs, args); err != nil {
 		return nil, err
-	}
-	if ef.fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected arguments %q", ef.fs.Args())
 	}
 	if *ef.out == "" {
 		return nil, errors.New("--out is required")

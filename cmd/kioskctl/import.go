@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	"github.com/civickiosk/kiosk/data/content"
 )
 
@@ -20,13 +20,11 @@ func init() {
 func importContent(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	db := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	pos, err := cliargs.Parse(fs, args, "FILE (the content file: import --db PATH FILE)")
+	if err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return errors.New("give exactly one content file: import --db PATH FILE")
-	}
-	name := fs.Arg(0)
+	name := pos[0]
 	src, err := os.ReadFile(name)
 	if err != nil {
 		return err

@@ -155,3 +155,22 @@ func TestAMissingDatabaseIsNotCreatedByAMistypedPath(t *testing.T) {
 		t.Fatalf("a mistyped --db left %s behind", filepath.Dir(typo))
 	}
 }
+
+func TestStrayArgumentsAndMismatchedExtensionAreRefused(t *testing.T) {
+	db := seededDB(t)
+	exit, _, errOut := ctl(t, "checkin", "--db", db, "--code", "nzt7", "zmkq", "--event", "kaifangri")
+	if exit != 1 || !strings.Contains(errOut, `unexpected argument(s) ["zmkq" "--event" "kaifangri"]`) {
+		t.Fatalf("checkin with an unquoted code: exit %d %q", exit, errOut)
+	}
+	out := filepath.Join(t.TempDir(), "a.csv")
+	exit, _, errOut = ctl(t, "export", "--db", db, "--format", "xlsx", "--out", out)
+	if exit != 1 || !strings.Contains(errOut, "extension") {
+		t.Fatalf("export of XLSX into a .csv: exit %d %q", exit, errOut)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("export of XLSX into a .csv wrote it: %v", err)
+	}
+	if exit, _, errOut := ctl(t, "import", "--db", db); exit != 1 || !strings.Contains(errOut, "missing FILE") {
+		t.Fatalf("import without a file: exit %d %q", exit, errOut)
+	}
+}

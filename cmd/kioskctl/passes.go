@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	"github.com/civickiosk/kiosk/data/checkin"
 )
 
@@ -21,7 +22,7 @@ func passes(ctx context.Context, args []string, out io.Writer) error {
 	teamID := fs.String("team", "", "the volunteer team's id")
 	csvPath := fs.String("csv", "", "the team's members, one per line: phone,name (UTF-8 or GB18030; a header line is skipped)")
 	outDir := fs.String("out", "", "the folder to write the pages to")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	if *teamID == "" || *csvPath == "" || *outDir == "" {

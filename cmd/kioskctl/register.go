@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/checkin"
 	"github.com/civickiosk/kiosk/data/pass"
@@ -24,7 +25,7 @@ func register(ctx context.Context, args []string, out io.Writer) error {
 	name := fs.String("name", "", "the visitor's name (optional)")
 	community := fs.String("community", "", "the visitor's community (a site id, optional)")
 	png := fs.String("png", "", "also write the pass QR code as a printable PNG to this file")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	if *phone == "" {

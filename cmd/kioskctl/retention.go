@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	"github.com/civickiosk/kiosk/data/sqlite"
 )
 
@@ -24,7 +25,7 @@ func retention(ctx context.Context, args []string, out io.Writer) error {
 	years := fs.Int("years", 0, "retention period in years (default: the kiosk's setting, else 3)")
 	save := fs.Bool("save", false, "store --years as the kiosk's setting for its daily run")
 	dry := fs.Bool("dry-run", false, "only count what would be anonymised")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(*db)
@@ -82,7 +83,7 @@ func auditCmd(ctx context.Context, args []string, out io.Writer) error {
 	db := dbFlag(fs)
 	limit := fs.Int("limit", 50, "at most this many entries, newest first (0 = all)")
 	asJSON := fs.Bool("json", false, "print JSON (one array) instead of a table")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(*db)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/civickiosk/kiosk/assets"
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	"github.com/civickiosk/kiosk/data/content"
 )
 
@@ -18,7 +19,7 @@ func init() {
 func seed(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	db := dbFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	st, err := createStore(*db)

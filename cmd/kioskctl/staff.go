@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/checkin"
 	"github.com/civickiosk/kiosk/data/pass"
@@ -41,7 +42,7 @@ func setPIN(ctx context.Context, args []string, out io.Writer) error {
 	name := fs.String("staff", defaultStaff, `the staff member's display name, e.g. 王老师 ("" for the unnamed member of older kiosks)`)
 	pin := fs.String("pin", "", "the PIN, 4 to 8 digits (visible to other users of this machine; prefer --pin-stdin)")
 	fromStdin := fs.Bool("pin-stdin", false, "read the PIN from the first line of standard input")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	if (*pin == "") == !*fromStdin {
@@ -92,7 +93,7 @@ func staffCmd(ctx context.Context, args []string, out io.Writer) error {
 	disable := fs.String("disable", "", "disable the staff member with this name")
 	enable := fs.String("enable", "", "enable the staff member with this name again")
 	unlock := fs.Bool("unlock", false, "clear the lock after wrong PINs")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(*db)
@@ -172,7 +173,7 @@ func staffCard(ctx context.Context, args []string, out io.Writer) error {
 	name := fs.String("staff", defaultStaff, `the staff member's display name ("" for the unnamed member of older kiosks)`)
 	png := fs.String("png", "", "also write the card's QR code as a printable PNG to this file")
 	renew := fs.Bool("new", false, "issue a new card, revoking the current one (a lost card)")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(*db)

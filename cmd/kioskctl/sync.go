@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"time"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 )
 
@@ -19,7 +21,7 @@ func syncRound(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
 	db := dbFlag(fs)
 	timeout := fs.Duration("timeout", 60*time.Second, "timeout of each request to the hub")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	st, err := openStore(*db)
@@ -33,8 +35,15 @@ func syncRound(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}})
 	r, err := cl.Round(ctx)
+	// A round that fails stops where it is: what moved is in r, what waits
+	// and how far the feed was read are in the store.
+	pending, perr := st.OutboxCount(ctx)
+	cursor, cerr := st.SyncCursor(ctx)
+	if perr != nil || cerr != nil {
+		return errors.Join(err, perr, cerr)
+	}
 	fmt.Fprintf(out, "up: %d stored, %d already stored, %d rejected, %d revocations, %d content edits (%d rejected); down: %d changes (cursor %d); %d waiting\n",
-		r.Stored, r.Already, r.Rejected, r.Revocations, r.Edits, r.EditsRejected, r.Changes, r.Cursor, r.Pending)
+		r.Stored, r.Already, r.Rejected, r.Revocations, r.Edits, r.EditsRejected, r.Changes, cursor, pending)
 	if r.Rejected > 0 {
 		rej, _ := st.RejectedCheckIns(ctx)
 		for _, x := range rej {
@@ -50,5 +59,11 @@ func syncRound(ctx context.Context, args []string, out io.Writer) error {
 	if r.ClockOffsetMS > hubsync.MaxClockSkewMS || -r.ClockOffsetMS > hubsync.MaxClockSkewMS {
 		fmt.Fprintf(out, "warning: this kiosk's clock is %s off the hub's\n", time.Duration(r.ClockOffsetMS)*time.Millisecond)
 	}
-	return err
+	if err != nil {
+		if f := hubsync.ClassifyFailure(err); f.Advice != "" {
+			return fmt.Errorf("the round stopped: %s\n  (%w)", f.Advice, err)
+		}
+		return fmt.Errorf("the round stopped: %w", err)
+	}
+	return nil
 }

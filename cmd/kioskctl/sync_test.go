@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -94,4 +97,127 @@ func TestEnrolAndSync(t *testing.T) {
 	if err != nil || len(recs) != 1 || recs[0].ID != good.ID || recs[0].SiteID != "st-a" {
 		t.Fatalf("hub holds %+v (%v)", recs, err)
 	}
+}
+
+// TestSyncSummaryOfAFailedRound: when the hub goes away mid-push or the
+// device is revoked, sync says what moved and what still waits (from the
+// store), what to do, and exits non-zero.
+func TestSyncSummaryOfAFailedRound(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	hub, err := hubsync.OpenSQLiteHub(filepath.Join(dir, "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hub.Close()
+	f, err := content.Parse([]byte("sites:\n  - {id: centre, level: centre, name: 区中心}\n"+
+		"  - {id: st-a, level: station, parent: centre, name: 甲社区站}\n"), content.Options{Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hubsync.ImportContent(ctx, hub, f, false, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	var pushes atomic.Int32
+	h := hubsync.NewHandler(hub, hubsync.HubOptions{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == hubsync.PathPush && pushes.Add(1) > 1 {
+			// The hub dies mid-push: the connection drops unanswered.
+			c, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				c.Close()
+			}
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	code, _, err := hubsync.NewEnrolCode(ctx, hub, "st-a", 0, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "kiosk.db")
+	mustCtl(t, "enrol", "--db", db, "--hub", srv.URL, "--code", code)
+	first := mustCtl(t, "sync", "--db", db)
+	m := regexp.MustCompile(`\(cursor (\d+)\)`).FindStringSubmatch(first)
+	if m == nil || m[1] == "0" {
+		t.Fatalf("first sync printed %q", first)
+	}
+	st, err := sqlite.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, _ := st.DeviceID(ctx)
+	now := time.Now().UnixMilli()
+	for i := range 600 {
+		err := st.AppendCheckIn(ctx, data.CheckIn{ID: fmt.Sprintf("01900000-0000-7000-8000-%012d", i), Direction: data.In,
+			Method: data.MethodQR, DeviceID: dev, WallMS: now, RunID: "r", Outcome: data.Refused, Reason: data.ReasonUnreadable})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close()
+	pushes.Store(0)
+	exit, out, errOut := ctl(t, "sync", "--db", db)
+	if exit != 1 || !strings.Contains(out, "up: 500 stored") || !strings.Contains(out, "(cursor "+m[1]+"); 100 waiting") ||
+		!strings.Contains(errOut, "the hub cannot be reached: check the network") {
+		t.Fatalf("sync with the hub gone mid-push: exit %d\n%s%s", exit, out, errOut)
+	}
+
+	if err := hub.RevokeDevice(ctx, dev, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	pushes.Store(-100) // the hub is back
+	exit, out, errOut = ctl(t, "sync", "--db", db)
+	if exit != 1 || !strings.Contains(out, "up: 0 stored") || !strings.Contains(out, "(cursor "+m[1]+"); 100 waiting") ||
+		!strings.Contains(errOut, "revoked or is unknown") || !strings.Contains(errOut, "enrol it again") {
+		t.Fatalf("sync of a revoked device: exit %d\n%s%s", exit, out, errOut)
+	}
+}
+
+// TestEnrolOfACopyIsRefused: a copy of an enrolled kiosk's database cannot
+// enrol (it would take the original's place at the hub); enrol says why and
+// what to do.
+func TestEnrolOfACopyIsRefused(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	hub, err := hubsync.OpenSQLiteHub(filepath.Join(dir, "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hub.Close()
+	f, err := content.Parse([]byte("sites:\n  - {id: centre, level: centre, name: 区中心}\n"), content.Options{Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hubsync.ImportContent(ctx, hub, f, false, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(hubsync.NewHandler(hub, hubsync.HubOptions{}))
+	defer srv.Close()
+	db := filepath.Join(dir, "kiosk.db")
+	for i, path := range []string{db, filepath.Join(dir, "copy.db")} {
+		code, _, err := hubsync.NewEnrolCode(ctx, hub, "centre", 0, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			mustCtl(t, "enrol", "--db", path, "--hub", srv.URL, "--code", code)
+			st, err := sqlite.Open(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = st.Backup(ctx, filepath.Join(dir, "copy.db"))
+			st.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		exit, _, errOut := ctl(t, "enrol", "--db", path, "--hub", srv.URL, "--code", code)
+		if exit != 1 || !strings.Contains(errOut, "is a copy of an enrolled kiosk's database") || !strings.Contains(errOut, "hub revoke --device") {
+			t.Fatalf("enrol of a copy: exit %d %q", exit, errOut)
+		}
+	}
+	mustCtl(t, "sync", "--db", db) // the original still syncs
 }

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/civickiosk/kiosk/cmd/internal/cliargs"
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/checkin"
 	"github.com/civickiosk/kiosk/data/pass"
@@ -42,7 +43,7 @@ func visitorsCmd(ctx context.Context, args []string, out io.Writer) error {
 	png := fs.String("png", "", "with --reissue: also write the new pass as a printable PNG to this file")
 	del := fs.String("delete", "", "delete the visitor on their request: phone and name removed, attendance kept anonymised")
 	by := fs.String("by", "kioskctl", "the staff member doing this, for the audit log")
-	if err := fs.Parse(args); err != nil {
+	if _, err := cliargs.Parse(fs, args); err != nil {
 		return err
 	}
 	n := 0

@@ -71,11 +71,7 @@ func New(ctx context.Context, st *sqlite.Store, o Options) (*Service, error) {
 		return nil, err
 	}
 	if !found {
-		k, err := pass.NewKey(nil)
-		if err != nil {
-			return nil, err
-		}
-		if err := st.AddKey(ctx, k.ID, k.Public(), k.Private, s.site, s.now().UnixMilli()); err != nil {
+		if _, err := st.NewOwnKey(ctx, s.site, s.now().UnixMilli()); err != nil {
 			return nil, err
 		}
 		if id, priv, _, err = st.OwnKey(ctx); err != nil {

@@ -215,8 +215,9 @@ func TestUnknownKeyIsAcceptedUnverified(t *testing.T) {
 	if r.Outcome != data.Accepted || r.Record.Verified || r.Visitor.ID != "" {
 		t.Fatalf("unknown key: %+v, want accepted unverified", r)
 	}
-	// Once that kiosk's key is known, its codes verify.
-	if err := st.AddKey(ctx, other.ID, other.Public(), nil, "wenhuayuan", 0); err != nil {
+	// Once that kiosk's key is known (from the hub's feed), its codes verify.
+	if err := st.ApplyChanges(ctx, []sqlite.Change{{Kind: "key", ID: "k",
+		Key: &sqlite.PublicKeyEntry{KeyID: other.ID, PublicKey: other.Public(), SiteID: "wenhuayuan"}}}, 1); err != nil {
 		t.Fatal(err)
 	}
 	code2, _ := pass.Encode(other, pass.Payload{No: 8, IssuedDay: pass.Day(time.Now())})

@@ -460,10 +460,16 @@ func TestParseFormat(t *testing.T) {
 	for _, c := range []struct {
 		s, path string
 		want    Format
-	}{{"csv", "", CSV}, {"XLSX", "a.csv", XLSX}, {"", "out/考勤.xlsx", XLSX}, {"", "a.CSV", CSV}} {
+	}{{"csv", "", CSV}, {"XLSX", "a.XLSX", XLSX}, {"csv", "a.txt", CSV}, {"", "out/考勤.xlsx", XLSX}, {"", "a.CSV", CSV}} {
 		if got, err := ParseFormat(c.s, c.path); err != nil || got != c.want {
 			t.Errorf("ParseFormat(%q, %q) = %q, %v", c.s, c.path, got, err)
 		}
+	}
+	if _, err := ParseFormat("xlsx", "a.csv"); !errors.Is(err, ErrFormatExt) {
+		t.Errorf("xlsx into a.csv: %v", err)
+	}
+	if _, err := ParseFormat("CSV", "考勤.xlsx"); !errors.Is(err, ErrFormatExt) {
+		t.Errorf("csv into .xlsx: %v", err)
 	}
 	if _, err := ParseFormat("", "a.txt"); !errors.Is(err, ErrFormat) {
 		t.Errorf("a.txt: %v", err)

@@ -14,15 +14,25 @@ import (
 // xlsx.
 var ErrFormat = errors.New("unknown export format (want csv or xlsx)")
 
+// ErrFormatExt is returned (wrapped) for an export format whose file is
+// named with the other format's extension.
+var ErrFormatExt = errors.New("the file's extension names the other format (name it .csv or .xlsx as the format, or leave the format out to take it from the name)")
+
 // ParseFormat returns the format named s ("csv" or "xlsx", any case), or,
 // when s is "", the format of path's extension. It returns an error wrapping
-// ErrFormat when neither names a format.
+// ErrFormat when neither names a format, and one wrapping ErrFormatExt when s
+// names one format and path ends in another's extension (an XLSX file named
+// .csv opens as garbage).
 func ParseFormat(s, path string) (Format, error) {
+	ext := Format(strings.ToLower(strings.TrimPrefix(filepath.Ext(path), ".")))
 	if s == "" {
-		s = strings.TrimPrefix(filepath.Ext(path), ".")
+		s = string(ext)
 	}
 	switch f := Format(strings.ToLower(s)); f {
 	case CSV, XLSX:
+		if (ext == CSV || ext == XLSX) && ext != f {
+			return "", fmt.Errorf("%s into %s: %w", f, filepath.Base(path), ErrFormatExt)
+		}
 		return f, nil
 	}
 	return "", fmt.Errorf("%q: %w", s, ErrFormat)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/pass"
 	"github.com/google/uuid"
 )
 
@@ -44,18 +45,39 @@ func (s *Store) OwnKey(ctx context.Context) (id uint32, priv ed25519.PrivateKey,
 	return id, ed25519.PrivateKey(b), err == nil, err
 }
 
-// AddKey stores a signing key: this kiosk's own (priv non-nil) or another
-// kiosk's public key. An existing key id is left as it is.
-func (s *Store) AddKey(ctx context.Context, id uint32, pub ed25519.PublicKey, priv ed25519.PrivateKey, siteID string, nowMS int64) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		var p any
-		if priv != nil {
-			p = []byte(priv)
+// NewOwnKey makes a new signing key for this kiosk (pass.NewKey), for the
+// site siteID, and makes it the kiosk's own key (OwnKey) from now on: it is
+// stored as created at nowMS, or just after the newest own key when that is
+// later (a clock set back). Earlier keys stay, so passes they signed keep
+// verifying here. It returns the new key's id; an id already in the key
+// table is drawn again.
+func (s *Store) NewOwnKey(ctx context.Context, siteID string, nowMS int64) (uint32, error) {
+	for {
+		k, err := pass.NewKey(nil)
+		if err != nil {
+			return 0, err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO keys(key_id, public, private, site_id, created_ms)
-			VALUES(?, ?, ?, ?, ?) ON CONFLICT(key_id) DO NOTHING`, id, []byte(pub), p, siteID, nowMS)
-		return err
-	})
+		added := false
+		err = s.write(ctx, func(tx *sql.Tx) error {
+			var newest int64
+			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(created_ms), 0) FROM keys WHERE private IS NOT NULL`).
+				Scan(&newest); err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO keys(key_id, public, private, site_id, created_ms)
+				VALUES(?, ?, ?, ?, ?) ON CONFLICT(key_id) DO NOTHING`,
+				k.ID, []byte(k.Public()), []byte(k.Private), siteID, max(nowMS, newest+1))
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			added = n == 1
+			return err
+		})
+		if err != nil || added {
+			return k.ID, err
+		}
+	}
 }
 
 // PublicKey returns the Ed25519 public key with the given id; found is false
@@ -139,8 +161,8 @@ func (s *Store) ActivePass(ctx context.Context, visitorID string) (ref data.Pass
 	return ref, issuedMS, err == nil, err
 }
 
-// IssuePass records a new pass for the visitor under key keyID, numbered one
-// past the key's highest pass, and returns its reference. The visitor's
+// IssuePass records a new pass for the visitor under key keyID, numbered as
+// insertPass does, and returns its reference. The visitor's
 // other passes stay valid: only ReissuePass, a staff action, revokes them.
 func (s *Store) IssuePass(ctx context.Context, visitorID string, keyID uint32, nowMS int64) (data.PassRef, error) {
 	var ref data.PassRef
@@ -152,10 +174,15 @@ func (s *Store) IssuePass(ctx context.Context, visitorID string, keyID uint32, n
 }
 
 // insertPass records a new pass for the visitor under key keyID, numbered
-// one past the key's highest pass.
+// one past the key's highest pass known here — in the pass table or on any
+// check-in record (a database restored from a backup without a new key would
+// otherwise give out again numbers issued after the backup and since
+// scanned). Index checkins_pass (migration 009) keeps this a lookup.
 func insertPass(ctx context.Context, tx *sql.Tx, visitorID string, keyID uint32, nowMS int64) (data.PassRef, error) {
 	ref := data.PassRef{KeyID: keyID}
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(no), 0) + 1 FROM passes WHERE key_id = ?`, keyID).Scan(&ref.No); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT max(
+			coalesce((SELECT max(no) FROM passes WHERE key_id = ?1), 0),
+			coalesce((SELECT max(pass_no) FROM checkins WHERE pass_key_id = ?1), 0)) + 1`, keyID).Scan(&ref.No); err != nil {
 		return ref, err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO passes(key_id, no, visitor_id, issued_ms) VALUES(?, ?, ?, ?)`,

@@ -21,8 +21,17 @@ import (
 // never leaves a half-written file.
 func (s *Store) Backup(ctx context.Context, dest string) error {
 	tmp := dest + ".part"
-	os.Remove(tmp)
-	dst, err := sql.Open("sqlite3", "file:"+tmp)
+	if err := copyDB(ctx, s.r, tmp); err != nil {
+		return fmt.Errorf("backup of %s to %s: %w", s.path, dest, err)
+	}
+	return os.Rename(tmp, dest)
+}
+
+// copyDB copies the database src reads from into a new file at dest (one
+// there is replaced) with the online backup API; on failure dest is removed.
+func copyDB(ctx context.Context, src *sql.DB, dest string) error {
+	os.Remove(dest)
+	dst, err := sql.Open("sqlite3", "file:"+dest)
 	if err != nil {
 		return err
 	}
@@ -32,7 +41,7 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 		return err
 	}
 	defer dconn.Close()
-	sconn, err := s.r.Conn(ctx)
+	sconn, err := src.Conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -59,10 +68,9 @@ func (s *Store) Backup(ctx context.Context, dest string) error {
 		err = dst.Close()
 	}
 	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("backup of %s to %s: %w", s.path, dest, err)
+		os.Remove(dest)
 	}
-	return os.Rename(tmp, dest)
+	return err
 }
 
 // DailyBackup makes today's backup in dir (NAME-YYYY-MM-DD.db for the

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/civickiosk/kiosk/data"
-	"github.com/civickiosk/kiosk/data/pass"
 	"github.com/civickiosk/kiosk/data/sqlite"
 )
 
@@ -34,11 +33,13 @@ var ErrNotHub = errors.New("the address does not answer as a Civic Kiosk hub")
 var ErrHubURL = errors.New("want http(s)://HOST[:PORT]")
 
 // HTTPError is a non-2xx answer from the hub. It wraps ErrUnauthorized for
-// 401, ErrForbidden for 403, ErrBadCode for a refused enrolment and ErrNotHub
-// for 404 and 405.
+// 401, ErrForbidden for 403, ErrBadCode for a refused enrolment,
+// ErrDeviceEnrolled for an enrolment of a device enrolled already,
+// ErrKeyConflict for another 409 and ErrNotHub for 404 and 405.
 type HTTPError struct {
 	Status  int    // HTTP status code
 	Message string // the hub's ErrorResponse.Error
+	Code    string // the hub's ErrorResponse.Code
 	path    string
 }
 
@@ -49,6 +50,8 @@ func (e *HTTPError) Error() string {
 // Unwrap maps the status to this package's errors.
 func (e *HTTPError) Unwrap() error {
 	switch {
+	case e.Code == CodeDeviceEnrolled:
+		return ErrDeviceEnrolled
 	case e.Status == http.StatusUnauthorized && e.path == PathEnrol:
 		return ErrBadCode
 	case e.Status == http.StatusUnauthorized:
@@ -146,6 +149,9 @@ func (c *Client) Round(ctx context.Context) (RoundResult, error) {
 	}
 	if !ok {
 		return res, ErrNotEnrolled
+	}
+	if err := c.sendKey(ctx, e); err != nil {
+		return res, err
 	}
 	if err := c.push(ctx, e, &res); err != nil {
 		return res, err
@@ -313,7 +319,8 @@ func (c *Client) pull(ctx context.Context, e sqlite.Enrolment, res *RoundResult)
 	}
 	for {
 		var page ChangesResponse
-		q := url.Values{"after": {strconv.FormatInt(cursor, 10)}, "limit": {strconv.Itoa(c.o.PageSize)}}
+		q := url.Values{"after": {strconv.FormatInt(cursor, 10)}, "limit": {strconv.Itoa(c.o.PageSize)},
+			ParamSentWallMS: {strconv.FormatInt(c.o.Now().UnixMilli(), 10)}}
 		if err := c.do(ctx, e, http.MethodGet, PathChanges+"?"+q.Encode(), nil, &page); err != nil {
 			return err
 		}
@@ -430,7 +437,7 @@ func doJSON(ctx context.Context, hc *http.Client, base, token, method, path stri
 			er.Error = strings.TrimSpace(string(b))
 		}
 		p, _, _ := strings.Cut(path, "?")
-		return &HTTPError{Status: resp.StatusCode, Message: er.Error, path: p}
+		return &HTTPError{Status: resp.StatusCode, Message: er.Error, Code: er.Code, path: p}
 	}
 	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
 		return fmt.Errorf("%w: its answer to %s: %w", ErrNotHub, path, err)
@@ -473,12 +480,8 @@ func Enrol(ctx context.Context, st *sqlite.Store, hubURL, code string, hc *http.
 		return resp, err
 	}
 	if !found {
-		k, err := pass.NewKey(nil)
-		if err != nil {
-			return resp, err
-		}
 		site, _ := st.Setting(ctx, sqlite.SettingSite, "")
-		if err := st.AddKey(ctx, k.ID, k.Public(), k.Private, site, time.Now().UnixMilli()); err != nil {
+		if _, err := st.NewOwnKey(ctx, site, time.Now().UnixMilli()); err != nil {
 			return resp, err
 		}
 		if keyID, priv, _, err = st.OwnKey(ctx); err != nil {
@@ -511,6 +514,9 @@ func Enrol(ctx context.Context, st *sqlite.Store, hubURL, code string, hc *http.
 		return resp, fmt.Errorf("hub enrolled device %q at site %q for device %q", resp.DeviceID, resp.SiteID, dev)
 	}
 	if err := st.SetHubEnrolment(ctx, sqlite.Enrolment{HubURL: hubURL, Token: p.Token, SiteID: resp.SiteID}); err != nil {
+		return resp, err
+	}
+	if err := st.SetSetting(ctx, SettingHubKey, strconv.FormatUint(uint64(keyID), 10)); err != nil {
 		return resp, err
 	}
 	return resp, st.SetHubPublicURL(ctx, resp.PublicURL)

@@ -84,3 +84,42 @@ func TestClockRepair(t *testing.T) {
 		}
 	})
 }
+
+// TestPullUpdatesLastSeenAndClock: a kiosk whose outbox is empty only pulls;
+// the hub still records its contact and measures its clock from the pull.
+func TestPullUpdatesLastSeenAndClock(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func() hubsync.Store) {
+		h := startHub(t, open)
+		importCentre(t, h.store(), centre(time.Now()), false)
+		k := newKiosk(t, h, "st-a", h.URL(), hubsync.ClientOptions{})
+		dev := k.svc.DeviceID()
+		device := func() hubsync.Device {
+			ds, err := h.store().Devices(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range ds {
+				if d.ID == dev {
+					return d
+				}
+			}
+			t.Fatalf("device %s not listed", dev)
+			return hubsync.Device{}
+		}
+		before := time.Now().UnixMilli()
+		time.Sleep(5 * time.Millisecond)
+		const skew = 3 * time.Hour
+		k.cl = hubsync.NewClient(k.st, hubsync.ClientOptions{Now: func() time.Time { return time.Now().Add(-skew) }})
+		r, err := k.cl.Round(ctx)
+		if err != nil || r.Stored != 0 {
+			t.Fatalf("round with an empty outbox: %+v %v", r, err)
+		}
+		d := device()
+		if d.LastSeenMS <= before || d.ClockCheckedMS <= before {
+			t.Fatalf("a pull did not update the last contact or the clock check: %+v (round began at %d)", d, before)
+		}
+		if off := time.Duration(d.ClockOffsetMS) * time.Millisecond; (off+skew).Abs() > 5*time.Second || !d.ClockSuspect() {
+			t.Fatalf("clock offset from a pull %v, want about -%v, flagged", off, skew)
+		}
+	})
+}

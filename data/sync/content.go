@@ -71,6 +71,23 @@ func hasSite(f *content.File, id string) bool {
 // the file, children before the sites they refer to.
 var ReplaceKinds = []string{KindEvent, KindHonour, KindTeam, KindSite}
 
+// DevicesAtDroppedSites returns the active (not revoked) devices enrolled
+// at sites the hub holds that f does not list: the sites a replacing import
+// would delete from under them. Devices come by site then id.
+func DevicesAtDroppedSites(ctx context.Context, st Store, f *content.File) ([]Device, error) {
+	ds, err := st.Devices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Device
+	for _, d := range ds {
+		if d.RevokedMS == 0 && !hasSite(f, d.SiteID) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
 // ImportContent puts a content file on the hub's feed. With replace, the
 // events, honour-wall entries, teams and sites the file does not list are
 // deleted (tombstoned); otherwise they are kept. It returns how many feed

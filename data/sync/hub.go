@@ -91,10 +91,10 @@ type hub struct {
 }
 
 // NewHandler returns the hub's HTTP handler over st: PathEnrol, PathPush,
-// PathChanges, PathStats, PathAdminCodes and PathHealth. Answers are JSON;
+// PathChanges, PathKey, PathStats, PathAdminCodes and PathHealth. Answers are JSON;
 // errors are ErrorResponse with 400 (malformed), 401 (unknown or revoked
 // token, bad enrolment code), 403 (another site's or device's data), 409
-// (key id taken), 413 (too large) or 500 (storage; the kiosk retries).
+// (key id taken, device already enrolled), 413 (too large) or 500 (storage; the kiosk retries).
 func NewHandler(st Store, o HubOptions) http.Handler {
 	h := &hub{st: st, now: o.Now, log: o.Log, admin: o.AdminTokenHash, publicURL: strings.TrimRight(o.PublicURL, "/")}
 	if h.now == nil {
@@ -105,6 +105,7 @@ func NewHandler(st Store, o HubOptions) http.Handler {
 	mux.HandleFunc("POST "+PathEnrol, h.enrol)
 	mux.HandleFunc("POST "+PathPush, h.push)
 	mux.HandleFunc("GET "+PathChanges, h.changes)
+	mux.HandleFunc("POST "+PathKey, h.rotateKey)
 	mux.HandleFunc("GET "+PathStats, h.stats)
 	mux.HandleFunc("POST "+PathAdminCodes, h.adminCodes)
 	h.phone.register(mux)
@@ -120,7 +121,11 @@ func (h *hub) fail(w http.ResponseWriter, status int, err error) {
 		}
 		l.Printf("hub: %v", err)
 	}
-	writeJSON(w, status, ErrorResponse{Error: err.Error()})
+	resp := ErrorResponse{Error: err.Error()}
+	if errors.Is(err, ErrDeviceEnrolled) {
+		resp.Code = CodeDeviceEnrolled
+	}
+	writeJSON(w, status, resp)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -162,6 +167,16 @@ func (h *hub) device(w http.ResponseWriter, r *http.Request) (Device, bool) {
 	return d, true
 }
 
+// seen records a device's authenticated request other than a push (which
+// records it itself): its last contact and, when the request carries the
+// kiosk's clock (ParamSentWallMS), its clock offset.
+func (h *hub) seen(r *http.Request, dev Device) error {
+	now := h.now().UnixMilli()
+	sent, err := strconv.ParseInt(r.URL.Query().Get(ParamSentWallMS), 10, 64)
+	checked := err == nil && sent > 0
+	return h.st.DeviceSeen(r.Context(), dev.ID, now, sent-now, checked)
+}
+
 func (h *hub) isAdmin(r *http.Request) bool {
 	tok := bearer(r)
 	return h.admin != nil && tok != "" && string(HashSecret(tok)) == string(h.admin)
@@ -198,7 +213,7 @@ func (h *hub) enrol(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, ErrBadCode):
 		h.fail(w, http.StatusUnauthorized, err)
-	case errors.Is(err, ErrKeyConflict):
+	case errors.Is(err, ErrKeyConflict) || errors.Is(err, ErrDeviceEnrolled):
 		h.fail(w, http.StatusConflict, err)
 	case err != nil:
 		h.fail(w, http.StatusInternalServerError, err)
@@ -328,6 +343,10 @@ func (h *hub) changes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	limit = min(limit, MaxPage)
+	if err := h.seen(r, dev); err != nil {
+		h.fail(w, http.StatusInternalServerError, err)
+		return
+	}
 	cs, err := h.st.Changes(r.Context(), after, limit+1)
 	if err != nil {
 		h.fail(w, http.StatusInternalServerError, err)
@@ -356,7 +375,12 @@ func (h *hub) changes(w http.ResponseWriter, r *http.Request) {
 
 func (h *hub) stats(w http.ResponseWriter, r *http.Request) {
 	if !h.isAdmin(r) {
-		if _, ok := h.device(w, r); !ok {
+		dev, ok := h.device(w, r)
+		if !ok {
+			return
+		}
+		if err := h.seen(r, dev); err != nil {
+			h.fail(w, http.StatusInternalServerError, err)
 			return
 		}
 	}

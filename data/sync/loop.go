@@ -139,13 +139,13 @@ func (s *Syncer) Run(ctx context.Context) {
 			return
 		}
 		wait := s.o.Interval
-		var he *HTTPError
+		f := ClassifyFailure(err)
 		switch {
 		case err == nil:
 			failures = 0
 		case errors.Is(err, ErrNotEnrolled):
 			failures = 0
-		case errors.As(err, &he) && he.Permanent():
+		case f.NeedsStaff:
 			failures = 0
 			wait = s.o.MaxBackoff
 		default:
@@ -159,8 +159,8 @@ func (s *Syncer) Run(ctx context.Context) {
 			st.Pending = n
 			st.Enrolled = !errors.Is(err, ErrNotEnrolled)
 			st.NextMS = now.Add(wait).UnixMilli()
-			st.NeedsStaff = he != nil && he.Permanent()
-			st.Online = err == nil || he != nil && he.Status < 500
+			st.NeedsStaff = f.NeedsStaff && st.Enrolled
+			st.Online = f.Online
 			st.LastError = ""
 			if err != nil && st.Enrolled {
 				st.LastError = err.Error()

@@ -37,10 +37,16 @@ import (
 const (
 	PathEnrol   = "/v1/enrol"   // POST EnrolRequest → EnrolResponse
 	PathPush    = "/v1/push"    // POST PushRequest → PushResponse (device token)
-	PathChanges = "/v1/changes" // GET ?after=CURSOR&limit=N → ChangesResponse (device token)
+	PathChanges = "/v1/changes" // GET ?after=CURSOR&limit=N[&sent_wall_ms=MS] → ChangesResponse (device token)
 	PathStats   = "/v1/stats"   // GET ?from=YYYY-MM-DD&to=YYYY-MM-DD → StatsResponse (device or admin token)
 	PathHealth  = "/healthz"    // GET → 200 "ok"
 )
+
+// ParamSentWallMS is PathChanges's optional query parameter carrying the
+// kiosk's wall clock when it made the request (UTC ms): the hub measures the
+// kiosk's clock error from it as from PushRequest.SentWallMS. A hub that
+// predates it ignores it.
+const ParamSentWallMS = "sent_wall_ms"
 
 // Limits of one request.
 const (
@@ -280,4 +286,7 @@ type StatsResponse struct {
 // ErrorResponse is the body of every non-2xx answer.
 type ErrorResponse struct {
 	Error string `json:"error"`
+	// Code names the error where its status is shared by several
+	// (CodeDeviceEnrolled); "" otherwise.
+	Code string `json:"code,omitempty"`
 }

@@ -107,8 +107,9 @@ var (
 		ON CONFLICT(id) DO UPDATE SET site_id = excluded.site_id, key_id = excluded.key_id,
 		public_key = excluded.public_key, token_hash = excluded.token_hash,
 		enrolled_ms = excluded.enrolled_ms, revoked_ms = 0`
-	sqlRevoke     = `UPDATE devices SET revoked_ms = ? WHERE id = ? AND revoked_ms = 0`
-	sqlDeviceSeen = `UPDATE devices SET last_seen_ms = ?, clock_offset_ms = ?, clock_checked_ms = ? WHERE id = ?`
+	sqlRevoke        = `UPDATE devices SET revoked_ms = ? WHERE id = ? AND revoked_ms = 0`
+	sqlDeviceSeen    = `UPDATE devices SET last_seen_ms = ?, clock_offset_ms = ?, clock_checked_ms = ? WHERE id = ?`
+	sqlDeviceContact = `UPDATE devices SET last_seen_ms = ? WHERE id = ?`
 
 	sqlAnchorRun = `INSERT INTO runs(device_id, run_id, base_ms) VALUES(?, ?, ?)
 		ON CONFLICT(device_id, run_id) DO UPDATE SET
@@ -233,6 +234,9 @@ func (s *SQLStore) Enrol(ctx context.Context, e Enrolment) (Device, error) {
 		if err == nil && !deleted && KeyConflict(stored, e.PublicKey) {
 			return ErrKeyConflict
 		}
+		if err := checkNotEnrolled(ctx, tx, e.DeviceID); err != nil {
+			return err
+		}
 		dev = Device{ID: e.DeviceID, SiteID: site, KeyID: e.KeyID, PublicKey: e.PublicKey, EnrolledMS: e.NowMS}
 		if _, err := tx.Exec(ctx, sqlEnrolDevice, dev.ID, dev.SiteID, int64(dev.KeyID), dev.PublicKey, e.TokenHash,
 			dev.EnrolledMS); err != nil {
@@ -273,6 +277,19 @@ func (s *SQLStore) RevokeDevice(ctx context.Context, deviceID string, nowMS int6
 			return fmt.Errorf("device %q: %w", deviceID, data.ErrNotFound)
 		}
 		return nil
+	})
+}
+
+// DeviceSeen implements Store.
+func (s *SQLStore) DeviceSeen(ctx context.Context, deviceID string, nowMS, clockOffsetMS int64, clockChecked bool) error {
+	return s.db.Write(ctx, func(tx Tx) error {
+		var err error
+		if clockChecked {
+			_, err = tx.Exec(ctx, sqlDeviceSeen, nowMS, clockOffsetMS, nowMS, deviceID)
+		} else {
+			_, err = tx.Exec(ctx, sqlDeviceContact, nowMS, deviceID)
+		}
+		return err
 	})
 }
 

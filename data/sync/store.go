@@ -36,9 +36,10 @@ type Device struct {
 	PublicKey  []byte // Ed25519, 32 bytes
 	EnrolledMS int64
 	RevokedMS  int64 // 0 = active
-	LastSeenMS int64 // hub clock at its last push
+	LastSeenMS int64 // hub clock at its last authenticated request
 	// ClockOffsetMS is the kiosk's wall clock minus the hub's clock, measured
-	// at ClockCheckedMS (its last push; 0 = never).
+	// at ClockCheckedMS (its last push or pull that carried its clock; 0 =
+	// never).
 	ClockOffsetMS  int64
 	ClockCheckedMS int64
 }
@@ -127,14 +128,25 @@ type Store interface {
 	// Enrol consumes a code and registers the device, its token hash and its
 	// public key (published on the feed as KindKey), in one transaction. A
 	// code already used with the same token and device answers as the first
-	// time. Errors: ErrBadCode, ErrKeyConflict.
+	// time. A device id enrolled and not revoked is refused (a copy of a
+	// kiosk's database). Errors: ErrBadCode, ErrKeyConflict,
+	// ErrDeviceEnrolled.
 	Enrol(ctx context.Context, e Enrolment) (Device, error)
+	// RotateKey registers a new signing key of dev (kioskctl restore): it
+	// becomes the device's key and is published on the feed as KindKey,
+	// its earlier keys staying there. A key id registered with another
+	// public key gives ErrKeyConflict.
+	RotateKey(ctx context.Context, dev Device, keyID uint32, pub []byte, nowMS int64) error
 	// DeviceByToken returns the active device holding the token; an unknown
 	// or revoked token gives ErrUnauthorized.
 	DeviceByToken(ctx context.Context, tokenHash []byte) (Device, error)
 	// RevokeDevice revokes a device's token (its key stays on the feed:
 	// passes it signed stay valid). An unknown device gives data.ErrNotFound.
 	RevokeDevice(ctx context.Context, deviceID string, nowMS int64) error
+	// DeviceSeen records an authenticated request of the device at nowMS
+	// (its last contact) and, when clockChecked, its clock offset measured
+	// on it (kiosk minus hub, ms). Push records both itself.
+	DeviceSeen(ctx context.Context, deviceID string, nowMS, clockOffsetMS int64, clockChecked bool) error
 	// Devices lists the enrolled devices by site then id.
 	Devices(ctx context.Context) ([]Device, error)
 	// Push stores a batch in one transaction and answers per record, in

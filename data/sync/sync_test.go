@@ -443,7 +443,12 @@ func TestAuthorization(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := hubsync.Enrol(ctx, a.st, h.URL(), code, nil); err != nil {
+		c, err := sqlite.Open(filepath.Join(t.TempDir(), "kiosk-c.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if _, err := hubsync.Enrol(ctx, c, h.URL(), code, nil); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := hubsync.Enrol(ctx, b.st, h.URL(), code, nil); !errors.Is(err, hubsync.ErrBadCode) {

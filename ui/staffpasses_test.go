@@ -63,6 +63,7 @@ func TestTeamPassesFromUSB(t *testing.T) {
 		"team.csv":  teamList(),
 		"bad.csv":   "手机号,姓名\n13900000001,甲\n12345,乙\n139 0000 0001,丙\n,丁\n",
 		"notes.txt": "x",
+		"typo.csv":  "1380013800,漏掉的人\r\n13922223333,甲\r\n",
 	})
 	k.signIn()
 	k.tap("团队出入证")
@@ -94,7 +95,12 @@ func TestTeamPassesFromUSB(t *testing.T) {
 		t.Error("生成出入证 is enabled for a bad list")
 	}
 
+	// A mistyped number on the first line is a bad line, not a header.
 	k.tap("名单：bad.csv")
+	k.tap("typo.csv")
+	k.mustShow("名单有 1 处问题，没有生成任何出入证", "第 1 行：“1380013800”不是手机号")
+
+	k.tap("名单：typo.csv")
 	k.tap("team.csv")
 	k.mustShow("名单共 9 人，将生成 2 页 A4 出入证")
 	k.tap("保存到：U盘 STICK")

@@ -60,6 +60,11 @@ func TestPassesSheet(t *testing.T) {
 	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", bad, "--out", outDir); code == 0 || !strings.Contains(errOut, "line 2") {
 		t.Errorf("a bad phone: exit %d, %q", code, errOut)
 	}
+	typo := filepath.Join(dir, "typo.csv")
+	os.WriteFile(typo, []byte("1380013800,漏掉的人\r\n13922223333,甲\r\n"), 0o644)
+	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", typo, "--out", outDir); code == 0 || !strings.Contains(errOut, `line 1: "1380013800"`) {
+		t.Errorf("a mistyped first line: exit %d, %q", code, errOut)
+	}
 	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "nobody", "--csv", csvPath, "--out", outDir); code == 0 || !strings.Contains(errOut, `team "nobody": not found`) {
 		t.Errorf("an unknown team: exit %d, %q", code, errOut)
 	}

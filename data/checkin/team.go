@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -74,7 +75,8 @@ func (es MemberErrors) Error() string {
 // the second; further columns are ignored. The file may be UTF-8, with or
 // without a BOM, or GB18030 (Chinese Excel's "CSV" without UTF-8); it is
 // taken for GB18030 when it is not valid UTF-8. A first row whose phone cell
-// is not a phone number is a header and skipped; blank rows (no line, or
+// holds no digit is a header and skipped (a first row with a mistyped
+// number is a bad line); blank rows (no line, or
 // empty cells only) are skipped.
 // Phones may be in any common mainland format (data.NormalisePhone).
 //
@@ -127,7 +129,7 @@ func ReadMembers(r io.Reader) ([]Member, error) {
 		wasHeader := header
 		header = false
 		switch {
-		case !ok && wasHeader:
+		case !ok && wasHeader && !strings.ContainsFunc(cell, unicode.IsDigit):
 			continue
 		case !ok:
 			bad = append(bad, LineError{Line: line, Value: cell, Err: ErrBadPhone})

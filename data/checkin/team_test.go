@@ -61,6 +61,14 @@ func TestReadMembers(t *testing.T) {
 	if !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("the error does not name the line: %v", err)
 	}
+	// A first line with a mistyped number is a bad line, not a header.
+	_, err = ReadMembers(strings.NewReader("1380013800,漏掉的人\r\n13922223333,甲\r\n"))
+	if !errors.As(err, &bad) || len(bad) != 1 || bad[0].Line != 1 || bad[0].Value != "1380013800" || !errors.Is(bad[0], ErrBadPhone) {
+		t.Errorf("a mistyped first line: %v", err)
+	}
+	if got, err := ReadMembers(strings.NewReader("电话 ,姓名\r\n13922223333,甲\r\n")); err != nil || len(got) != 1 {
+		t.Errorf("a header without digits: %+v, %v", got, err)
+	}
 	if _, err := ReadMembers(strings.NewReader("手机号,姓名\r\n\r\n")); !errors.Is(err, ErrNoMembers) {
 		t.Errorf("a header alone: %v", err)
 	}

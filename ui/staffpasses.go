@@ -17,6 +17,7 @@ import (
 
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/checkin"
+	"github.com/civickiosk/kiosk/data/content"
 	"github.com/civickiosk/kiosk/data/pass"
 )
 
@@ -207,6 +208,7 @@ func readMemberFile(path string) ([]checkin.Member, error) {
 // its bad lines.
 func (p *passesScreen) showProblems(err error) {
 	var bad checkin.MemberErrors
+	var te *content.TextError
 	switch {
 	case errors.As(err, &bad):
 		items := make([]fyne.CanvasObject, len(bad))
@@ -220,6 +222,10 @@ func (p *passesScreen) showProblems(err error) {
 		p.show(lang.L("passes.empty"), "", false)
 	case errors.Is(err, checkin.ErrMemberFileSize):
 		p.show(lang.L("passes.tooLarge"), "", false)
+	case errors.As(err, &te) && errors.Is(te, content.ErrStrayByte):
+		p.show(lang.L("passes.strayByte", map[string]any{"Line": te.Line}), "", false)
+	case errors.As(err, &te):
+		p.show(lang.L("passes.notText", map[string]any{"Line": te.Line}), "", false)
 	default:
 		fyne.LogError("reading a member list", err)
 		p.show(lang.L("passes.unreadable"), "", false)
@@ -281,7 +287,8 @@ func (p *passesScreen) done(sheet checkin.TeamSheet, paths []string, dir string,
 		p.lines.setItems(items)
 		p.show(lang.L("passes.done", map[string]any{"Cards": len(sheet.Cards), "New": sheet.NewPasses,
 			"Pages": len(paths)}), dir, true)
-	case errors.As(err, &bad), errors.Is(err, checkin.ErrNoMembers), errors.Is(err, checkin.ErrMemberFileSize):
+	case errors.As(err, &bad), errors.Is(err, checkin.ErrNoMembers), errors.Is(err, checkin.ErrMemberFileSize),
+		errors.Is(err, content.ErrNotText):
 		p.members = nil // changed since it was checked
 		p.showProblems(err)
 	case errors.As(err, &werr):

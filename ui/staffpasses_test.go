@@ -64,6 +64,7 @@ func TestTeamPassesFromUSB(t *testing.T) {
 		"bad.csv":   "手机号,姓名\n13900000001,甲\n12345,乙\n139 0000 0001,丙\n,丁\n",
 		"notes.txt": "x",
 		"typo.csv":  "1380013800,漏掉的人\r\n13922223333,甲\r\n",
+		"mixed.csv": "13800138000,张三丰\r\n13900139000,Jos\xe9\r\n",
 	})
 	k.signIn()
 	k.tap("团队出入证")
@@ -100,7 +101,15 @@ func TestTeamPassesFromUSB(t *testing.T) {
 	k.tap("typo.csv")
 	k.mustShow("名单有 1 处问题，没有生成任何出入证", "第 1 行：“1380013800”不是手机号")
 
+	// UTF-8 with a stray byte is refused, naming the line.
 	k.tap("名单：typo.csv")
+	k.tap("mixed.csv")
+	k.mustShow("第 2 行有无法识别的字符，名单其余部分是 UTF-8 编码")
+	if !k.exactButton("生成出入证").Disabled() {
+		t.Error("生成出入证 is enabled for a list with a stray byte")
+	}
+
+	k.tap("名单：mixed.csv")
 	k.tap("team.csv")
 	k.mustShow("名单共 9 人，将生成 2 页 A4 出入证")
 	k.tap("保存到：U盘 STICK")

@@ -65,6 +65,11 @@ func TestPassesSheet(t *testing.T) {
 	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", typo, "--out", outDir); code == 0 || !strings.Contains(errOut, `line 1: "1380013800"`) {
 		t.Errorf("a mistyped first line: exit %d, %q", code, errOut)
 	}
+	mixed := filepath.Join(dir, "mixed.csv")
+	os.WriteFile(mixed, []byte("13800138000,张三丰\r\n13900139000,Jos\xe9\r\n"), 0o644)
+	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", mixed, "--out", outDir); code == 0 || !strings.Contains(errOut, "line 2: ") || !strings.Contains(errOut, "a byte that is not UTF-8") {
+		t.Errorf("UTF-8 with a stray byte: exit %d, %q", code, errOut)
+	}
 	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "nobody", "--csv", csvPath, "--out", outDir); code == 0 || !strings.Contains(errOut, `team "nobody": not found`) {
 		t.Errorf("an unknown team: exit %d, %q", code, errOut)
 	}

@@ -12,11 +12,9 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/content"
 	"github.com/civickiosk/kiosk/data/export"
 	"github.com/civickiosk/kiosk/data/pass"
 )
@@ -73,8 +71,8 @@ func (es MemberErrors) Error() string {
 // ReadMembers reads a volunteer team's member list: CSV (RFC 4180, as Excel
 // and WPS save it) with a phone number in the first column and the name in
 // the second; further columns are ignored. The file may be UTF-8, with or
-// without a BOM, or GB18030 (Chinese Excel's "CSV" without UTF-8); it is
-// taken for GB18030 when it is not valid UTF-8. A first row whose phone cell
+// without a BOM, UTF-16 with a BOM, or GB18030 (Chinese Excel's "CSV"
+// without UTF-8), as content.DecodeText reads them. A first row whose phone cell
 // holds no digit is a header and skipped (a first row with a mistyped
 // number is a bad line); blank rows (no line, or
 // empty cells only) are skipped.
@@ -83,7 +81,8 @@ func (es MemberErrors) Error() string {
 // Every bad line is reported: the error is MemberErrors (a cell that is not a
 // phone number, a number listed twice, or a line that is not CSV), and no
 // member is returned then. A list naming nobody gives ErrNoMembers, one
-// longer than MaxMemberFile ErrMemberFileSize.
+// longer than MaxMemberFile ErrMemberFileSize, one that is not text (or
+// UTF-8 with a stray byte) a *content.TextError naming the line.
 func ReadMembers(r io.Reader) ([]Member, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxMemberFile+1))
 	if err != nil {
@@ -92,11 +91,8 @@ func ReadMembers(r io.Reader) ([]Member, error) {
 	if len(b) > MaxMemberFile {
 		return nil, ErrMemberFileSize
 	}
-	b = bytes.TrimPrefix(b, []byte("\ufeff"))
-	if !utf8.Valid(b) {
-		if b, err = simplifiedchinese.GB18030.NewDecoder().Bytes(b); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrBadCSV, err)
-		}
+	if b, err = content.DecodeText(b); err != nil {
+		return nil, err
 	}
 	cr := csv.NewReader(bytes.NewReader(b))
 	cr.FieldsPerRecord = -1

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/content"
@@ -68,6 +69,20 @@ func TestReadMembers(t *testing.T) {
 	}
 	if got, err := ReadMembers(strings.NewReader("电话 ,姓名\r\n13922223333,甲\r\n")); err != nil || len(got) != 1 {
 		t.Errorf("a header without digits: %+v, %v", got, err)
+	}
+	// UTF-16 (Notepad's "Unicode") is read; UTF-8 with one stray byte is
+	// refused, naming its line, rather than read whole as GB18030.
+	utf16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String("13800138000,张三丰\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ReadMembers(strings.NewReader(utf16)); err != nil || len(got) != 1 || got[0].Name != "张三丰" {
+		t.Errorf("UTF-16: %+v, %v", got, err)
+	}
+	var te *content.TextError
+	_, err = ReadMembers(strings.NewReader("13800138000,张三丰\r\n13900139000,Jos\xe9\r\n"))
+	if !errors.As(err, &te) || te.Line != 2 || !errors.Is(err, content.ErrStrayByte) {
+		t.Errorf("UTF-8 with a stray byte: %v", err)
 	}
 	if _, err := ReadMembers(strings.NewReader("手机号,姓名\r\n\r\n")); !errors.Is(err, ErrNoMembers) {
 		t.Errorf("a header alone: %v", err)

@@ -19,7 +19,7 @@ func passes(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("passes", flag.ContinueOnError)
 	db := dbFlag(fs)
 	teamID := fs.String("team", "", "the volunteer team's id")
-	csvPath := fs.String("csv", "", "the team's members, one per line: phone,name (UTF-8 or GB18030; a header line is skipped)")
+	csvPath := fs.String("csv", "", "the team's members, one per line: phone,name (comma, tab, semicolon or '，' between them; UTF-8, UTF-16 or GB18030; a first line without digits is a header)")
 	outDir := fs.String("out", "", "the folder to write the pages to")
 	if err := fs.Parse(args); err != nil {
 		return err

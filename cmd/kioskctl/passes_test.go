@@ -65,6 +65,16 @@ func TestPassesSheet(t *testing.T) {
 	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", typo, "--out", outDir); code == 0 || !strings.Contains(errOut, `line 1: "1380013800"`) {
 		t.Errorf("a mistyped first line: exit %d, %q", code, errOut)
 	}
+	quote := filepath.Join(dir, "quote.csv")
+	os.WriteFile(quote, []byte("13900000001,甲\n\"13900000002,乙\n"), 0o644)
+	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", quote, "--out", outDir); code == 0 || !strings.Contains(errOut, `line 2: a quote (") is not matched`) {
+		t.Errorf("a broken quote: exit %d, %q", code, errOut)
+	}
+	tabs := filepath.Join(dir, "tabs.csv")
+	os.WriteFile(tabs, []byte("手机号\t姓名\n13900000001\t队员甲\n13900000002\t队员乙\n"), 0o644)
+	if code, out, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", tabs, "--out", filepath.Join(dir, "tabs")); code != 0 || len(strings.Fields(out)) != 1 {
+		t.Errorf("a tab-separated list: exit %d, %q %q", code, out, errOut)
+	}
 	mixed := filepath.Join(dir, "mixed.csv")
 	os.WriteFile(mixed, []byte("13800138000,张三丰\r\n13900139000,Jos\xe9\r\n"), 0o644)
 	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", mixed, "--out", outDir); code == 0 || !strings.Contains(errOut, "line 2: ") || !strings.Contains(errOut, "a byte that is not UTF-8") {

@@ -34,7 +34,7 @@ var (
 	ErrNoMembers      = errors.New("the member list names nobody")
 	ErrMemberFileSize = fmt.Errorf("the member list is larger than %d bytes", MaxMemberFile)
 	ErrRepeatedPhone  = errors.New("the phone number is listed twice")
-	ErrBadCSV         = errors.New("not readable as CSV")
+	ErrBadCSV         = errors.New(`a quote (") is not matched, so the line is not readable as CSV`)
 )
 
 // LineError is a problem on one line of a member list.
@@ -49,6 +49,9 @@ type LineError struct {
 
 func (e LineError) Error() string {
 	msg := fmt.Sprintf("line %d: %q: %v", e.Line, e.Value, e.Err)
+	if e.Value == "" {
+		msg = fmt.Sprintf("line %d: %v", e.Line, e.Err)
+	}
 	if e.First > 0 {
 		msg += fmt.Sprintf(" (first on line %d)", e.First)
 	}
@@ -70,19 +73,22 @@ func (es MemberErrors) Error() string {
 
 // ReadMembers reads a volunteer team's member list: CSV (RFC 4180, as Excel
 // and WPS save it) with a phone number in the first column and the name in
-// the second; further columns are ignored. The file may be UTF-8, with or
-// without a BOM, UTF-16 with a BOM, or GB18030 (Chinese Excel's "CSV"
-// without UTF-8), as content.DecodeText reads them. A first row whose phone cell
+// the second; further columns are ignored. The cells may be separated by
+// commas, tabs, semicolons or full-width commas '，', whichever most of the
+// first five lines hold (delimiter). The file may be UTF-8, with or without
+// a BOM, UTF-16 with a BOM, or GB18030 (Chinese Excel's "CSV" without
+// UTF-8), as content.DecodeText reads them. A first row whose phone cell
 // holds no digit is a header and skipped (a first row with a mistyped
-// number is a bad line); blank rows (no line, or
-// empty cells only) are skipped.
-// Phones may be in any common mainland format (data.NormalisePhone).
+// number is a bad line); blank rows (no line, or empty cells only) are
+// skipped. Phones may be in any common mainland format
+// (data.NormalisePhone).
 //
-// Every bad line is reported: the error is MemberErrors (a cell that is not a
-// phone number, a number listed twice, or a line that is not CSV), and no
-// member is returned then. A list naming nobody gives ErrNoMembers, one
-// longer than MaxMemberFile ErrMemberFileSize, one that is not text (or
-// UTF-8 with a stray byte) a *content.TextError naming the line.
+// Every bad line is reported: the error is MemberErrors (a cell that is not
+// a phone number, a number listed twice, or a quote not matched, ErrBadCSV,
+// on the line the quoted cell starts), and no member is returned then. A
+// list naming nobody gives ErrNoMembers, one longer than MaxMemberFile
+// ErrMemberFileSize, one that is not text (or UTF-8 with a stray byte) a
+// *content.TextError naming the line.
 func ReadMembers(r io.Reader) ([]Member, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxMemberFile+1))
 	if err != nil {
@@ -95,6 +101,7 @@ func ReadMembers(r io.Reader) ([]Member, error) {
 		return nil, err
 	}
 	cr := csv.NewReader(bytes.NewReader(b))
+	cr.Comma = delimiter(b)
 	cr.FieldsPerRecord = -1
 	cr.TrimLeadingSpace = true
 	var (
@@ -110,7 +117,7 @@ func ReadMembers(r io.Reader) ([]Member, error) {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			bad = append(bad, LineError{Line: pe.Line, Err: ErrBadCSV})
+			bad = append(bad, LineError{Line: pe.StartLine, Err: ErrBadCSV})
 			continue
 		}
 		if err != nil {
@@ -148,6 +155,41 @@ func ReadMembers(r io.Reader) ([]Member, error) {
 		return nil, ErrNoMembers
 	}
 	return out, nil
+}
+
+// delimiters are the cell separators a member list may use, in order of
+// preference: comma (CSV), tab (Excel's "Unicode text", a list pasted from
+// a table), semicolon (CSV saved in locales with a decimal comma) and the
+// full-width comma a Chinese input method types.
+var delimiters = []rune{',', '\t', ';', '，'}
+
+// delimiter returns the separator of the member list text: of delimiters,
+// the one found on most of its first five non-blank lines, the earlier one
+// on a tie; a comma when none is found.
+func delimiter(text []byte) rune {
+	counts := make([]int, len(delimiters))
+	seen := 0
+	for l := range bytes.Lines(text) {
+		if seen == 5 {
+			break
+		}
+		if len(bytes.TrimSpace(l)) == 0 {
+			continue
+		}
+		seen++
+		for i, d := range delimiters {
+			if bytes.ContainsRune(l, d) {
+				counts[i]++
+			}
+		}
+	}
+	best := 0
+	for i, n := range counts {
+		if n > counts[best] {
+			best = i
+		}
+	}
+	return delimiters[best]
 }
 
 // blank reports whether every cell of rec is empty or spaces, as Excel

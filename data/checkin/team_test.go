@@ -23,7 +23,14 @@ func TestReadMembers(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Member{{"13800138000", "张三", 2}, {"13900139000", "李四", 4}, {"13700137000", "王, 五", 5}}
-	for name, src := range map[string]string{"UTF-8 with a BOM": utf, "GB18030": gb, "no header": "13800138000,张三\n"} {
+	for name, src := range map[string]string{
+		"UTF-8 with a BOM":  utf,
+		"GB18030":           gb,
+		"no header":         "13800138000,张三\n",
+		"tabs":              "手机号\t姓名\r\n138 0013 8000\t张三\r\n\t\r\n+86 139-0013-9000\t 李四 \t备注\r\n13700137000\t王, 五\r\n",
+		"semicolons":        "手机号;姓名\r\n138 0013 8000;张三\r\n;;\r\n+86 139-0013-9000; 李四 ;备注\r\n13700137000;\"王, 五\"\r\n",
+		"full-width commas": "手机号，姓名\r\n138 0013 8000，张三\r\n，\r\n+86 139-0013-9000， 李四 ，备注\r\n13700137000，王, 五\r\n",
+	} {
 		got, err := ReadMembers(strings.NewReader(src))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -58,6 +65,9 @@ func TestReadMembers(t *testing.T) {
 	}
 	if bad[3].Line != 6 || !errors.Is(bad[3], ErrBadCSV) {
 		t.Errorf("a broken quote: %+v", bad[3])
+	}
+	if msg := err.Error(); !strings.Contains(msg, "line 6: a quote (\") is not matched") {
+		t.Errorf("the broken quote is not named: %v", msg)
 	}
 	if !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("the error does not name the line: %v", err)

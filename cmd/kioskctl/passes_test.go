@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"image/png"
 	"os"
 	"os/exec"
@@ -72,8 +73,12 @@ func TestPassesSheet(t *testing.T) {
 	}
 	tabs := filepath.Join(dir, "tabs.csv")
 	os.WriteFile(tabs, []byte("手机号\t姓名\n13900000001\t队员甲\n13900000002\t队员乙\n"), 0o644)
-	if code, out, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", tabs, "--out", filepath.Join(dir, "tabs")); code != 0 || len(strings.Fields(out)) != 1 {
+	if code, out, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", tabs, "--out", outDir); code != 0 || len(strings.Fields(out)) != 1 {
 		t.Errorf("a tab-separated list: exit %d, %q %q", code, out, errOut)
+	}
+	// Its one page replaced the two of the longer list before it.
+	if _, err := os.Stat(filepath.Join(outDir, "passes-jingsao-02.png")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the longer list's page 2 is left: %v", err)
 	}
 	mixed := filepath.Join(dir, "mixed.csv")
 	os.WriteFile(mixed, []byte("13800138000,张三丰\r\n13900139000,Jos\xe9\r\n"), 0o644)

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -281,8 +282,12 @@ func (s *Service) TeamPasses(ctx context.Context, teamID string, members []Membe
 // Write writes the sheet's pages to dir as passes-TEAMID-01.png,
 // passes-TEAMID-02.png, …, each whole or not at all (export.WriteFile:
 // readable by the owner only, as the cards carry names), and returns their
-// paths. A file of that name is replaced. When a page cannot be written,
-// the pages written before it are removed and the error is returned.
+// paths. A file of that name is replaced. When every page is written, the
+// team's pages from an earlier, longer sheet in dir (passes-TEAMID-NN.png
+// numbered past the last page; no other file) are removed, so that printing
+// passes-TEAMID-* prints no former member's card; an error removing one is
+// returned with the paths. When a page cannot be written, the pages written
+// before it are removed and the error is returned.
 func (t TeamSheet) Write(dir string) ([]string, error) {
 	paths := make([]string, len(t.Pages))
 	for i, p := range t.Pages {
@@ -296,6 +301,23 @@ func (t TeamSheet) Write(dir string) ([]string, error) {
 				os.Remove(done)
 			}
 			return nil, err
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return paths, err
+	}
+	page := regexp.MustCompile(`^passes-` + regexp.QuoteMeta(t.Team.ID) + `-([0-9]{2,})\.png$`)
+	for _, e := range entries {
+		m := page.FindStringSubmatch(e.Name())
+		if m == nil || e.IsDir() {
+			continue
+		}
+		if n, _ := strconv.Atoi(m[1]); n <= len(t.Pages) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+			return paths, err
 		}
 	}
 	return paths, nil

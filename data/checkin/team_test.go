@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -149,6 +150,26 @@ func TestTeamPasses(t *testing.T) {
 		if _, err := png.Decode(bytes.NewReader(b)); err != nil {
 			t.Errorf("%s: %v", p, err)
 		}
+	}
+
+	// A shorter sheet takes the team's later pages of a longer one away,
+	// and no other file.
+	for _, name := range []string{"passes-jingsao-03.png", "passes-jingsao-100.png", "passes-jingsao-2-03.png", "passes-jingsao-03.png.txt", "passes-longcheng-03.png"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	short := TeamSheet{Team: sheet.Team, Pages: sheet.Pages[:1]}
+	if paths, err := short.Write(dir); err != nil || len(paths) != 1 {
+		t.Fatalf("a shorter sheet: %q, %v", paths, err)
+	}
+	var left []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if want := []string{"passes-jingsao-01.png", "passes-jingsao-03.png.txt", "passes-jingsao-2-03.png", "passes-longcheng-03.png"}; !slices.Equal(left, want) {
+		t.Errorf("after a shorter sheet the folder holds %q, want %q", left, want)
 	}
 
 	// A page that cannot be written takes the pages written before it away.

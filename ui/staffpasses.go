@@ -25,7 +25,9 @@ import (
 // member list (a .csv file on a USB stick, phone and name on each line) and
 // a folder, and get the members' named pass cards as A4 pages (PNG) in that
 // folder (checkin.Service.TeamPasses: members are registered, given a pass
-// when they have none, and recorded as the team's). The list is checked
+// when they have none, and the list becomes the team's membership; names
+// differing from the registered ones are listed, the cards carry the
+// registered names). The list is checked
 // when it is picked; a list with bad lines names them and nothing is made.
 type passesScreen struct {
 	staffPage
@@ -280,13 +282,21 @@ func (p *passesScreen) done(sheet checkin.TeamSheet, paths []string, dir string,
 	var werr *writeError
 	switch {
 	case err == nil:
-		items := make([]fyne.CanvasObject, len(paths))
-		for i, path := range paths {
-			items[i] = text(filepath.Base(path), styleBody)
+		var items []fyne.CanvasObject
+		differing := ""
+		if len(sheet.Differing) > 0 {
+			differing = lang.L("passes.differing", map[string]any{"N": len(sheet.Differing)})
+		}
+		for _, d := range sheet.Differing {
+			items = append(items, text(lang.L("passes.differLine", map[string]any{"Line": d.Line, "Listed": d.Listed,
+				"Registered": d.Registered}), styleBody))
+		}
+		for _, path := range paths {
+			items = append(items, text(filepath.Base(path), styleBody))
 		}
 		p.lines.setItems(items)
 		p.show(lang.L("passes.done", map[string]any{"Cards": len(sheet.Cards), "New": sheet.NewPasses,
-			"Pages": len(paths)}), dir, true)
+			"Pages": len(paths), "Removed": sheet.Removed, "Differing": differing}), dir, true)
 	case errors.As(err, &bad), errors.Is(err, checkin.ErrNoMembers), errors.Is(err, checkin.ErrMemberFileSize),
 		errors.Is(err, content.ErrNotText):
 		p.members = nil // changed since it was checked

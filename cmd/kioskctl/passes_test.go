@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -73,8 +74,24 @@ func TestPassesSheet(t *testing.T) {
 	}
 	tabs := filepath.Join(dir, "tabs.csv")
 	os.WriteFile(tabs, []byte("手机号\t姓名\n13900000001\t队员甲\n13900000002\t队员乙\n"), 0o644)
-	if code, out, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", tabs, "--out", outDir); code != 0 || len(strings.Fields(out)) != 1 {
+	var code int
+	var out, errOut string
+	report := stderrOf(t, func() {
+		code, out, errOut = ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", tabs, "--out", outDir)
+	})
+	if code != 0 || len(strings.Fields(out)) != 1 {
 		t.Errorf("a tab-separated list: exit %d, %q %q", code, out, errOut)
+	}
+	// The list is the team's membership; 队员乙 was registered as 队员申
+	// and stays so.
+	for _, want := range []string{"the team's members are now the list's 2; 7 not on it removed", "1 name(s) differ", "line 3: 队员乙 (registered: 队员申)"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report %q does not say %q", report, want)
+		}
+	}
+	report = stderrOf(t, func() { mustCtl(t, "register", "--db", db, "--phone", "13900000002", "--name", "张三") })
+	if !strings.Contains(report, `name not changed: registered as "队员申", not "张三"`) {
+		t.Errorf("register --name on a registered number says %q", report)
 	}
 	// Its one page replaced the two of the longer list before it.
 	if _, err := os.Stat(filepath.Join(outDir, "passes-jingsao-02.png")); !errors.Is(err, os.ErrNotExist) {
@@ -88,4 +105,23 @@ func TestPassesSheet(t *testing.T) {
 	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "nobody", "--csv", csvPath, "--out", outDir); code == 0 || !strings.Contains(errOut, `team "nobody": not found`) {
 		t.Errorf("an unknown team: exit %d, %q", code, errOut)
 	}
+}
+
+// stderrOf returns what f writes to os.Stderr.
+func stderrOf(t *testing.T, f func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	was := os.Stderr
+	os.Stderr = w
+	defer func() { os.Stderr = was }()
+	f()
+	w.Close()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

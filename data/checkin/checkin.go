@@ -326,7 +326,9 @@ type Registration struct {
 
 // Register finds or creates the visitor with this phone number (any common
 // mainland format) and returns their current pass code, issuing one when they
-// have none. communityID (a site id) and name update the visitor when given.
+// have none. communityID (a site id) updates the visitor when given; name
+// names a visitor who has no name yet, and never replaces a registered one
+// (compare Registration.Visitor.Name with it).
 // An invalid phone returns an error wrapping ErrBadPhone.
 func (s *Service) Register(ctx context.Context, phone, communityID, name string) (Registration, error) {
 	p, ok := data.NormalisePhone(phone)

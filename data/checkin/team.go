@@ -213,15 +213,32 @@ type TeamSheet struct {
 	// the passes issued (to them, and to members who had none of this
 	// kiosk's).
 	NewVisitors, NewPasses int
+	// Removed counts the team's former members not on the list, who are
+	// no longer the team's.
+	Removed int
+	// Differing are the members whose name on the list differs from the
+	// one registered for their phone, in the list's order; their cards
+	// carry the registered name.
+	Differing []NameDiff
 	// Pages are the A4 pages (pass.A4) as PNG.
 	Pages [][]byte
 }
 
+// NameDiff is a member whose name on the list is not the name registered
+// for their phone.
+type NameDiff struct {
+	Line               int // the list's line, from 1; 0 when not read from a file
+	Listed, Registered string
+}
+
 // TeamPasses makes team teamID's pass sheet: it registers each member
-// (Register: found by phone, the name updated when given, a pass issued
-// when they have none), records them as the team's members
-// (sqlite.Store.AddTeamMembers), and draws their cards, with the team's
-// name, on pass.A4 pages. progress, when set, is called with the steps done
+// (Register: found by phone, named from the list when they have no name, a
+// pass issued when they have none), makes them the team's members
+// (sqlite.Store.SetTeamMembers: members not on the list are no longer the
+// team's; their visitor records and attendance stay), and draws their
+// cards, with the team's name, on pass.A4 pages. A member whose registered
+// name differs from the list's keeps it and is listed in
+// TeamSheet.Differing; the card carries the registered name. progress, when set, is called with the steps done
 // and the steps in all (a step is a member registered or a page drawn).
 //
 // An unknown team gives an error wrapping data.ErrNotFound before anyone is
@@ -261,11 +278,14 @@ func (s *Service) TeamPasses(ctx context.Context, teamID string, members []Membe
 		if reg.Issued {
 			sheet.NewPasses++
 		}
+		if m.Name != "" && m.Name != reg.Visitor.Name {
+			sheet.Differing = append(sheet.Differing, NameDiff{Line: m.Line, Listed: m.Name, Registered: reg.Visitor.Name})
+		}
 		ids[i] = reg.Visitor.ID
 		sheet.Cards[i] = pass.Card{Code: reg.Code, Name: reg.Visitor.Name, Phone: data.MaskPhone(reg.Visitor.Phone), Team: sheet.Team.Name}
 		progress(i+1, total)
 	}
-	if _, err := s.store.AddTeamMembers(ctx, teamID, ids, s.now().UnixMilli()); err != nil {
+	if _, sheet.Removed, err = s.store.SetTeamMembers(ctx, teamID, ids, s.now().UnixMilli()); err != nil {
 		return TeamSheet{}, err
 	}
 	err = pass.A4.RenderEach(sheet.Cards, func(i int, page []byte) error {

@@ -184,13 +184,27 @@ func TestTeamPasses(t *testing.T) {
 		t.Errorf("page 1 was left behind: %v", err)
 	}
 
-	// Again: nobody new, no membership twice.
-	again, err := s.TeamPasses(ctx, "jingsao", members[:3], nil)
-	if err != nil || again.NewVisitors != 0 || again.NewPasses != 0 || again.Cards[1].Code != sheet.Cards[1].Code {
+	// A new list is the team's membership: nobody new, no membership twice,
+	// the members not on it removed from the team (their records stay).
+	// A differing name on it renames nobody: the card carries the
+	// registered name, and the difference is reported.
+	renamed := append([]Member(nil), members[:3]...)
+	renamed[1].Name = "张三"
+	again, err := s.TeamPasses(ctx, "jingsao", renamed, nil)
+	if err != nil || again.NewVisitors != 0 || again.NewPasses != 0 || again.Cards[1].Code != sheet.Cards[1].Code || again.Removed != 6 {
 		t.Errorf("the same members again: %+v, %v", again, err)
 	}
-	if got, _ := st.TeamMembers(ctx); len(got) != 9 {
-		t.Errorf("%d memberships after the same members again, want 9", len(got))
+	if want := []NameDiff{{Line: 3, Listed: "张三", Registered: members[1].Name}}; !slices.Equal(again.Differing, want) || again.Cards[1].Name != members[1].Name {
+		t.Errorf("a differing name: %+v, card %+v", again.Differing, again.Cards[1])
+	}
+	if reg, err := s.Register(ctx, "13900000002", "", ""); err != nil || reg.Visitor.Name != members[1].Name {
+		t.Errorf("the member with a differing name is now %+v, %v", reg.Visitor, err)
+	}
+	if got, _ := st.TeamMembers(ctx); len(got) != 3 {
+		t.Errorf("%d memberships after a list of 3, want 3", len(got))
+	}
+	if reg, err := s.Register(ctx, members[8].Phone, "", ""); err != nil || reg.Created || reg.Visitor.Name != members[8].Name {
+		t.Errorf("a member removed from the team: %+v, %v", reg, err)
 	}
 	if _, err := s.TeamPasses(ctx, "nobody", members, nil); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("an unknown team: %v", err)

@@ -64,8 +64,8 @@ func register(ctx context.Context, args []string, out io.Writer) error {
 		state = "new visitor"
 	}
 	fmt.Fprintf(os.Stderr, "%s %s, pass %s\n", state, data.MaskPhone(reg.Visitor.Phone), map[bool]string{true: "issued", false: "re-shown"}[reg.Issued])
-	if *name != "" && *name != reg.Visitor.Name {
-		fmt.Fprintf(os.Stderr, "name not changed: registered as %q, not %q\n", reg.Visitor.Name, *name)
+	if n := data.NormaliseName(*name); n != "" && n != reg.Visitor.Name {
+		fmt.Fprintf(os.Stderr, "name not changed: registered as %q, not %q\n", reg.Visitor.Name, n)
 	}
 	return nil
 }

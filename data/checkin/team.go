@@ -23,7 +23,7 @@ import (
 // Member is one person of a volunteer team's member list.
 type Member struct {
 	Phone string // 11 digits (data.NormalisePhone)
-	Name  string // may be ""
+	Name  string // data.NormaliseName; may be ""
 	Line  int    // the line of the list it was read from, from 1; 0 when not read from a file
 }
 
@@ -145,7 +145,7 @@ func ReadMembers(r io.Reader) ([]Member, error) {
 		first[phone] = line
 		m := Member{Phone: phone, Line: line}
 		if len(rec) > 1 {
-			m.Name = strings.TrimSpace(rec[1])
+			m.Name = data.NormaliseName(rec[1])
 		}
 		out = append(out, m)
 	}

@@ -73,6 +73,13 @@ func TestReadMembers(t *testing.T) {
 	if !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("the error does not name the line: %v", err)
 	}
+	// Names lose control characters and runs of spaces (a quoted line
+	// break, a bidi override).
+	got, err := ReadMembers(strings.NewReader("13800138000,\"张\r\n三\"\r\n13900139000,\u202e四李\u202c  \t\r\n"))
+	if err != nil || len(got) != 2 || got[0].Name != "张 三" || got[1].Name != "四李" {
+		t.Errorf("names with controls: %+v, %v", got, err)
+	}
+
 	// A first line with a mistyped number is a bad line, not a header.
 	_, err = ReadMembers(strings.NewReader("1380013800,漏掉的人\r\n13922223333,甲\r\n"))
 	if !errors.As(err, &bad) || len(bad) != 1 || bad[0].Line != 1 || bad[0].Value != "1380013800" || !errors.Is(bad[0], ErrBadPhone) {

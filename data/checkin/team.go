@@ -104,7 +104,10 @@ func ReadMembers(r io.Reader) ([]Member, error) {
 	cr := csv.NewReader(bytes.NewReader(b))
 	cr.Comma = delimiter(b)
 	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
+	// Spaces before a quoted cell (`, "王, 五"`) are skipped; with tabs
+	// between cells that would skip empty cells too.
+	cr.TrimLeadingSpace = cr.Comma != '\t'
+
 	var (
 		out    []Member
 		bad    MemberErrors

@@ -73,6 +73,11 @@ func TestReadMembers(t *testing.T) {
 	if !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("the error does not name the line: %v", err)
 	}
+	// An empty cell between tabs stays a cell.
+	if got, err := ReadMembers(strings.NewReader("13600136000\t\t备注\r\n13500135000\t孙七\r\n")); err != nil || len(got) != 2 || got[0].Name != "" {
+		t.Errorf("a tab list with an empty name: %+v, %v", got, err)
+	}
+
 	// Names lose control characters and runs of spaces (a quoted line
 	// break, a bidi override).
 	got, err := ReadMembers(strings.NewReader("13800138000,\"张\r\n三\"\r\n13900139000,\u202e四李\u202c  \t\r\n"))

@@ -241,8 +241,9 @@ type NameDiff struct {
 // team's; their visitor records and attendance stay), and draws their
 // cards, with the team's name, on pass.A4 pages. A member whose registered
 // name differs from the list's keeps it and is listed in
-// TeamSheet.Differing; the card carries the registered name. progress, when set, is called with the steps done
-// and the steps in all (a step is a member registered or a page drawn).
+// TeamSheet.Differing; the card carries the registered name. progress, when
+// set, is called with the steps done and the steps in all (a step is a
+// member registered or a page drawn).
 //
 // An unknown team gives an error wrapping data.ErrNotFound before anyone is
 // registered. An error registering a member names the member's line and

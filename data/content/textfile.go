@@ -18,7 +18,8 @@ var (
 	// ErrStrayByte is a UTF-8 file holding a byte that is not UTF-8 (a name
 	// pasted from a file in another encoding): it is refused rather than
 	// read whole as GB18030, which would garble every other line.
-	ErrStrayByte = fmt.Errorf("%w: a UTF-8 file with a byte that is not UTF-8", ErrNotText)
+	// A TextError with it is ErrNotText too.
+	ErrStrayByte = errors.New("a byte that is not UTF-8 in a file otherwise UTF-8")
 )
 
 // TextError is a text file that DecodeText refuses, with the line (from 1)
@@ -30,7 +31,13 @@ type TextError struct {
 
 func (e *TextError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 
-func (e *TextError) Unwrap() error { return e.Err }
+// Unwrap gives Err and, for ErrStrayByte, ErrNotText.
+func (e *TextError) Unwrap() []error {
+	if e.Err == ErrNotText {
+		return []error{e.Err}
+	}
+	return []error{e.Err, ErrNotText}
+}
 
 // DecodeText returns the text of a file as saved by Windows Notepad, Excel
 // or WPS, as UTF-8 without a BOM. src may be:

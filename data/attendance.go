@@ -1,5 +1,10 @@
 package data
 
+import (
+	"strings"
+	"unicode"
+)
+
 // Direction says whether a check-in record is a check-in (签到) or a
 // check-out (签退).
 type Direction string
@@ -158,6 +163,23 @@ func MaskPhone(phone string) string {
 		return "****" + phone[len(phone)-4:]
 	}
 	return "****"
+}
+
+// NormaliseName returns a person's name as it is stored and printed:
+// without control characters (Unicode category Cc, such as a line break
+// quoted into a CSV cell, or a bell) or bidirectional controls (Unicode's
+// Bidi_Control: U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069, which
+// can make a name display reversed), with runs of white space (including
+// a line break, tab or the ideographic space U+3000) made one space, and
+// trimmed. A name of only such characters gives "".
+func NormaliseName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Bidi_Control, r) || unicode.IsControl(r) && !unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // NormalisePhone turns a mainland China mobile number as typed or printed

@@ -120,7 +120,7 @@ func (k *kiosk) teamMemberServes() {
 	if err != nil {
 		k.t.Fatal(err)
 	}
-	if _, err := k.store.AddTeamMembers(context.Background(), "jingsao", []string{v.ID}, k.now.UnixMilli()); err != nil {
+	if _, _, err := k.store.SetTeamMembers(context.Background(), "jingsao", []string{v.ID}, k.now.UnixMilli()); err != nil {
 		k.t.Fatal(err)
 	}
 	k.at(10, 0)

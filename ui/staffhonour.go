@@ -363,6 +363,7 @@ const storyPreviewLength = 200
 // honourTextProblem says in plain words why an honour-wall text file
 // cannot be used; err is from readLimited or content.ParseHonourText.
 func honourTextProblem(err error) string {
+	var stray *content.TextError
 	switch {
 	case errors.Is(err, errTooLarge):
 		return lang.L("honourText.tooLarge", map[string]any{"KB": content.MaxHonourTextBytes >> 10})
@@ -372,6 +373,8 @@ func honourTextProblem(err error) string {
 		return lang.L("honourText.nameLong", map[string]any{"N": content.MaxHonourName})
 	case errors.Is(err, content.ErrHonourStoryLong):
 		return lang.L("honourText.storyLong", map[string]any{"N": content.MaxHonourStory})
+	case errors.As(err, &stray) && errors.Is(stray, content.ErrStrayByte):
+		return lang.L("honourText.strayByte", map[string]any{"Line": stray.Line})
 	case errors.Is(err, content.ErrHonourNotText):
 		return lang.L("honourText.notText")
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/checkin"
+	"github.com/civickiosk/kiosk/data/content"
 	"github.com/civickiosk/kiosk/data/pass"
 )
 
@@ -24,7 +25,9 @@ import (
 // member list (a .csv file on a USB stick, phone and name on each line) and
 // a folder, and get the members' named pass cards as A4 pages (PNG) in that
 // folder (checkin.Service.TeamPasses: members are registered, given a pass
-// when they have none, and recorded as the team's). The list is checked
+// when they have none, and the list becomes the team's membership; names
+// differing from the registered ones are listed, the cards carry the
+// registered names). The list is checked
 // when it is picked; a list with bad lines names them and nothing is made.
 type passesScreen struct {
 	staffPage
@@ -207,6 +210,7 @@ func readMemberFile(path string) ([]checkin.Member, error) {
 // its bad lines.
 func (p *passesScreen) showProblems(err error) {
 	var bad checkin.MemberErrors
+	var te *content.TextError
 	switch {
 	case errors.As(err, &bad):
 		items := make([]fyne.CanvasObject, len(bad))
@@ -220,6 +224,10 @@ func (p *passesScreen) showProblems(err error) {
 		p.show(lang.L("passes.empty"), "", false)
 	case errors.Is(err, checkin.ErrMemberFileSize):
 		p.show(lang.L("passes.tooLarge"), "", false)
+	case errors.As(err, &te) && errors.Is(te, content.ErrStrayByte):
+		p.show(lang.L("passes.strayByte", map[string]any{"Line": te.Line}), "", false)
+	case errors.As(err, &te):
+		p.show(lang.L("passes.notText", map[string]any{"Line": te.Line}), "", false)
 	default:
 		fyne.LogError("reading a member list", err)
 		p.show(lang.L("passes.unreadable"), "", false)
@@ -274,14 +282,23 @@ func (p *passesScreen) done(sheet checkin.TeamSheet, paths []string, dir string,
 	var werr *writeError
 	switch {
 	case err == nil:
-		items := make([]fyne.CanvasObject, len(paths))
-		for i, path := range paths {
-			items[i] = text(filepath.Base(path), styleBody)
+		var items []fyne.CanvasObject
+		differing := ""
+		if len(sheet.Differing) > 0 {
+			differing = lang.L("passes.differing", map[string]any{"N": len(sheet.Differing)})
+		}
+		for _, d := range sheet.Differing {
+			items = append(items, text(lang.L("passes.differLine", map[string]any{"Line": d.Line, "Listed": d.Listed,
+				"Registered": d.Registered}), styleBody))
+		}
+		for _, path := range paths {
+			items = append(items, text(filepath.Base(path), styleBody))
 		}
 		p.lines.setItems(items)
 		p.show(lang.L("passes.done", map[string]any{"Cards": len(sheet.Cards), "New": sheet.NewPasses,
-			"Pages": len(paths)}), dir, true)
-	case errors.As(err, &bad), errors.Is(err, checkin.ErrNoMembers), errors.Is(err, checkin.ErrMemberFileSize):
+			"Pages": len(paths), "Removed": sheet.Removed, "Differing": differing}), dir, true)
+	case errors.As(err, &bad), errors.Is(err, checkin.ErrNoMembers), errors.Is(err, checkin.ErrMemberFileSize),
+		errors.Is(err, content.ErrNotText):
 		p.members = nil // changed since it was checked
 		p.showProblems(err)
 	case errors.As(err, &werr):

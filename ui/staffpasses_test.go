@@ -63,6 +63,9 @@ func TestTeamPassesFromUSB(t *testing.T) {
 		"team.csv":  teamList(),
 		"bad.csv":   "手机号,姓名\n13900000001,甲\n12345,乙\n139 0000 0001,丙\n,丁\n",
 		"notes.txt": "x",
+		"typo.csv":  "1380013800,漏掉的人\r\n13922223333,甲\r\n",
+		"mixed.csv": "13800138000,张三丰\r\n13900139000,Jos\xe9\r\n",
+		"two.csv":   "13900000001,队员甲\r\n13900000002,张三\r\n",
 	})
 	k.signIn()
 	k.tap("团队出入证")
@@ -94,8 +97,21 @@ func TestTeamPassesFromUSB(t *testing.T) {
 		t.Error("生成出入证 is enabled for a bad list")
 	}
 
+	// A mistyped number on the first line is a bad line, not a header.
 	k.tap("名单：bad.csv")
-	k.tap("team.csv")
+	k.tapOnPage("typo.csv")
+	k.mustShow("名单有 1 处问题，没有生成任何出入证", "第 1 行：“1380013800”不是手机号")
+
+	// UTF-8 with a stray byte is refused, naming the line.
+	k.tap("名单：typo.csv")
+	k.tapOnPage("mixed.csv")
+	k.mustShow("第 2 行有无法识别的字符，名单其余部分是 UTF-8 编码")
+	if !k.exactButton("生成出入证").Disabled() {
+		t.Error("生成出入证 is enabled for a list with a stray byte")
+	}
+
+	k.tap("名单：mixed.csv")
+	k.tapOnPage("team.csv")
 	k.mustShow("名单共 9 人，将生成 2 页 A4 出入证")
 	k.tap("保存到：U盘 STICK")
 	k.mustShow("选择保存位置", "本机导出文件夹")
@@ -103,7 +119,7 @@ func TestTeamPassesFromUSB(t *testing.T) {
 	k.mustShow("保存到：本机导出文件夹")
 	k.tapButton("生成出入证")
 	k.shell.Wait()
-	k.mustShow("已生成 9 张出入证（新发 8 张），共 2 页，保存在：", k.exports, "passes-jingsao-01.png", "passes-jingsao-02.png")
+	k.mustShow("已生成 9 张出入证（新发 8 张），共 2 页。新名单：9 人，移出 0 人。保存在：", k.exports, "passes-jingsao-01.png", "passes-jingsao-02.png")
 	k.mustFit("team passes made")
 
 	pages := pngsIn(t, k.exports)
@@ -125,6 +141,24 @@ func TestTeamPassesFromUSB(t *testing.T) {
 	}
 	if again := k.pass("13900000001"); again != known {
 		t.Errorf("the known visitor's pass changed: %q, was %q", again, known)
+	}
+
+	// A shorter list is the team's membership; a name differing from the
+	// registered one is printed as registered and named; the longer
+	// sheet's second page is gone.
+	k.tap("名单：team.csv")
+	k.tapOnPage("two.csv")
+	k.tapButton("生成出入证")
+	k.shell.Wait()
+	k.mustShow("已生成 2 张出入证（新发 0 张），共 1 页。新名单：2 人，移出 7 人。1 人的姓名与登记不同，按已登记的姓名打印（见右侧列表）。保存在：",
+		"第 2 行 张三（已登记：队员申）", "passes-jingsao-01.png")
+	k.mustNotShow("passes-jingsao-02.png")
+	k.mustFit("team passes with a differing name")
+	if pages := pngsIn(t, k.exports); len(pages) != 1 {
+		t.Errorf("%d pages in the folder after the shorter list, want 1", len(pages))
+	}
+	if members, _ := k.store.TeamMembers(context.Background()); len(members) != 2 {
+		t.Errorf("%d members after the shorter list, want 2", len(members))
 	}
 }
 

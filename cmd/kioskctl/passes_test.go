@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -60,7 +62,66 @@ func TestPassesSheet(t *testing.T) {
 	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", bad, "--out", outDir); code == 0 || !strings.Contains(errOut, "line 2") {
 		t.Errorf("a bad phone: exit %d, %q", code, errOut)
 	}
+	typo := filepath.Join(dir, "typo.csv")
+	os.WriteFile(typo, []byte("1380013800,漏掉的人\r\n13922223333,甲\r\n"), 0o644)
+	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", typo, "--out", outDir); code == 0 || !strings.Contains(errOut, `line 1: "1380013800"`) {
+		t.Errorf("a mistyped first line: exit %d, %q", code, errOut)
+	}
+	quote := filepath.Join(dir, "quote.csv")
+	os.WriteFile(quote, []byte("13900000001,甲\n\"13900000002,乙\n"), 0o644)
+	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", quote, "--out", outDir); code == 0 || !strings.Contains(errOut, `line 2: a quote (") is not matched`) {
+		t.Errorf("a broken quote: exit %d, %q", code, errOut)
+	}
+	tabs := filepath.Join(dir, "tabs.csv")
+	os.WriteFile(tabs, []byte("手机号\t姓名\n13900000001\t队员甲\n13900000002\t队员乙\n"), 0o644)
+	var code int
+	var out, errOut string
+	report := stderrOf(t, func() {
+		code, out, errOut = ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", tabs, "--out", outDir)
+	})
+	if code != 0 || len(strings.Fields(out)) != 1 {
+		t.Errorf("a tab-separated list: exit %d, %q %q", code, out, errOut)
+	}
+	// The list is the team's membership; 队员乙 was registered as 队员申
+	// and stays so.
+	for _, want := range []string{"the team's members are now the list's 2; 7 not on it removed", "1 name(s) differ", "line 3: 队员乙 (registered: 队员申)"} {
+		if !strings.Contains(report, want) {
+			t.Errorf("the report %q does not say %q", report, want)
+		}
+	}
+	report = stderrOf(t, func() { mustCtl(t, "register", "--db", db, "--phone", "13900000002", "--name", "张三") })
+	if !strings.Contains(report, `name not changed: registered as "队员申", not "张三"`) {
+		t.Errorf("register --name on a registered number says %q", report)
+	}
+	// Its one page replaced the two of the longer list before it.
+	if _, err := os.Stat(filepath.Join(outDir, "passes-jingsao-02.png")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the longer list's page 2 is left: %v", err)
+	}
+	mixed := filepath.Join(dir, "mixed.csv")
+	os.WriteFile(mixed, []byte("13800138000,张三丰\r\n13900139000,Jos\xe9\r\n"), 0o644)
+	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "jingsao", "--csv", mixed, "--out", outDir); code == 0 || !strings.Contains(errOut, "line 2: ") || !strings.Contains(errOut, "a byte that is not UTF-8") {
+		t.Errorf("UTF-8 with a stray byte: exit %d, %q", code, errOut)
+	}
 	if code, _, errOut := ctl(t, "passes", "--db", db, "--team", "nobody", "--csv", csvPath, "--out", outDir); code == 0 || !strings.Contains(errOut, `team "nobody": not found`) {
 		t.Errorf("an unknown team: exit %d, %q", code, errOut)
 	}
+}
+
+// stderrOf returns what f writes to os.Stderr.
+func stderrOf(t *testing.T, f func()) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	was := os.Stderr
+	os.Stderr = w
+	defer func() { os.Stderr = was }()
+	f()
+	w.Close()
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -22,7 +22,7 @@ func register(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("register", flag.ContinueOnError)
 	db := dbFlag(fs)
 	phone := fs.String("phone", "", "mainland mobile number (+86, spaces and dashes allowed)")
-	name := fs.String("name", "", "the visitor's name (optional)")
+	name := fs.String("name", "", "the visitor's name (optional; a registered name is not changed)")
 	community := fs.String("community", "", "the visitor's community (a site id, optional)")
 	png := fs.String("png", "", "also write the pass QR code as a printable PNG to this file")
 	if _, err := cliargs.Parse(fs, args); err != nil {
@@ -59,5 +59,8 @@ func register(ctx context.Context, args []string, out io.Writer) error {
 		state = "new visitor"
 	}
 	fmt.Fprintf(os.Stderr, "%s %s, pass %s\n", state, data.MaskPhone(reg.Visitor.Phone), map[bool]string{true: "issued", false: "re-shown"}[reg.Issued])
+	if n := data.NormaliseName(*name); n != "" && n != reg.Visitor.Name {
+		fmt.Fprintf(os.Stderr, "name not changed: registered as %q, not %q\n", reg.Visitor.Name, n)
+	}
 	return nil
 }

@@ -395,14 +395,19 @@ type Registration struct {
 
 // Register finds or creates the visitor with this phone number (any common
 // mainland format) and returns their current pass code, issuing one when they
-// have none of this kiosk's key; it never revokes a pass (StaffReissue does). communityID (a site id) and name update the visitor when given.
+// have none of this kiosk's key; it never revokes a pass (StaffReissue
+// does). communityID (a site id) updates the visitor when given; name
+// (normalised: data.NormaliseName) names a visitor who has no name yet, and
+// never replaces a registered one (compare Registration.Visitor.Name with
+// data.NormaliseName(name)).
 // An invalid phone returns an error wrapping ErrBadPhone.
 func (s *Service) Register(ctx context.Context, phone, communityID, name string) (Registration, error) {
 	p, ok := data.NormalisePhone(phone)
 	if !ok {
 		return Registration{}, fmt.Errorf("%w: %q", ErrBadPhone, phone)
 	}
-	v, created, err := s.store.Register(ctx, data.Visitor{Phone: p, CommunityID: communityID, Name: name, CreatedMS: s.now().UnixMilli()})
+	v, created, err := s.store.Register(ctx, data.Visitor{Phone: p, CommunityID: communityID, Name: data.NormaliseName(name),
+		CreatedMS: s.now().UnixMilli()})
 	if err != nil {
 		return Registration{}, err
 	}

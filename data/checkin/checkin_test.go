@@ -95,6 +95,14 @@ func TestRegisterSamePhoneSameVisitorAndPass(t *testing.T) {
 	if _, err := s.Register(ctx, "12345", "", ""); err == nil {
 		t.Fatal("a bad phone number was registered")
 	}
+	// A name is stored normalised, given to a visitor without one, and
+	// never replaces a registered one.
+	if c, err := s.Register(ctx, "13800138000", "", " 张\u202e三\n "); err != nil || c.Visitor.Name != "张三" {
+		t.Errorf("a name for a visitor without one: %+v, %v", c.Visitor, err)
+	}
+	if d, err := s.Register(ctx, "13800138000", "", "李四"); err != nil || d.Visitor.Name != "张三" {
+		t.Errorf("another name: %+v, %v", d.Visitor, err)
+	}
 }
 
 func TestRegisterKeepsAnotherKiosksPass(t *testing.T) {

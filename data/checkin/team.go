@@ -9,13 +9,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
-
-	"golang.org/x/text/encoding/simplifiedchinese"
+	"unicode"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/content"
 	"github.com/civickiosk/kiosk/data/export"
 	"github.com/civickiosk/kiosk/data/pass"
 )
@@ -23,7 +23,7 @@ import (
 // Member is one person of a volunteer team's member list.
 type Member struct {
 	Phone string // 11 digits (data.NormalisePhone)
-	Name  string // may be ""
+	Name  string // data.NormaliseName; may be ""
 	Line  int    // the line of the list it was read from, from 1; 0 when not read from a file
 }
 
@@ -35,7 +35,7 @@ var (
 	ErrNoMembers      = errors.New("the member list names nobody")
 	ErrMemberFileSize = fmt.Errorf("the member list is larger than %d bytes", MaxMemberFile)
 	ErrRepeatedPhone  = errors.New("the phone number is listed twice")
-	ErrBadCSV         = errors.New("not readable as CSV")
+	ErrBadCSV         = errors.New(`a quote (") is not matched, so the line is not readable as CSV`)
 )
 
 // LineError is a problem on one line of a member list.
@@ -50,6 +50,9 @@ type LineError struct {
 
 func (e LineError) Error() string {
 	msg := fmt.Sprintf("line %d: %q: %v", e.Line, e.Value, e.Err)
+	if e.Value == "" {
+		msg = fmt.Sprintf("line %d: %v", e.Line, e.Err)
+	}
 	if e.First > 0 {
 		msg += fmt.Sprintf(" (first on line %d)", e.First)
 	}
@@ -71,17 +74,22 @@ func (es MemberErrors) Error() string {
 
 // ReadMembers reads a volunteer team's member list: CSV (RFC 4180, as Excel
 // and WPS save it) with a phone number in the first column and the name in
-// the second; further columns are ignored. The file may be UTF-8, with or
-// without a BOM, or GB18030 (Chinese Excel's "CSV" without UTF-8); it is
-// taken for GB18030 when it is not valid UTF-8. A first row whose phone cell
-// is not a phone number is a header and skipped; blank rows (no line, or
-// empty cells only) are skipped.
-// Phones may be in any common mainland format (data.NormalisePhone).
+// the second; further columns are ignored. The cells may be separated by
+// commas, tabs, semicolons or full-width commas '，', whichever most of the
+// first five lines hold (delimiter). The file may be UTF-8, with or without
+// a BOM, UTF-16 with a BOM, or GB18030 (Chinese Excel's "CSV" without
+// UTF-8), as content.DecodeText reads them. A first row whose phone cell
+// holds no digit is a header and skipped (a first row with a mistyped
+// number is a bad line); blank rows (no line, or empty cells only) are
+// skipped. Phones may be in any common mainland format
+// (data.NormalisePhone).
 //
-// Every bad line is reported: the error is MemberErrors (a cell that is not a
-// phone number, a number listed twice, or a line that is not CSV), and no
-// member is returned then. A list naming nobody gives ErrNoMembers, one
-// longer than MaxMemberFile ErrMemberFileSize.
+// Every bad line is reported: the error is MemberErrors (a cell that is not
+// a phone number, a number listed twice, or a quote not matched, ErrBadCSV,
+// on the line the quoted cell starts), and no member is returned then. A
+// list naming nobody gives ErrNoMembers, one longer than MaxMemberFile
+// ErrMemberFileSize, one that is not text (or UTF-8 with a stray byte) a
+// *content.TextError naming the line.
 func ReadMembers(r io.Reader) ([]Member, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxMemberFile+1))
 	if err != nil {
@@ -90,15 +98,16 @@ func ReadMembers(r io.Reader) ([]Member, error) {
 	if len(b) > MaxMemberFile {
 		return nil, ErrMemberFileSize
 	}
-	b = bytes.TrimPrefix(b, []byte("\ufeff"))
-	if !utf8.Valid(b) {
-		if b, err = simplifiedchinese.GB18030.NewDecoder().Bytes(b); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrBadCSV, err)
-		}
+	if b, err = content.DecodeText(b); err != nil {
+		return nil, err
 	}
 	cr := csv.NewReader(bytes.NewReader(b))
+	cr.Comma = delimiter(b)
 	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
+	// Spaces before a quoted cell (`, "王, 五"`) are skipped; with tabs
+	// between cells that would skip empty cells too.
+	cr.TrimLeadingSpace = cr.Comma != '\t'
+
 	var (
 		out    []Member
 		bad    MemberErrors
@@ -112,7 +121,7 @@ func ReadMembers(r io.Reader) ([]Member, error) {
 		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			bad = append(bad, LineError{Line: pe.Line, Err: ErrBadCSV})
+			bad = append(bad, LineError{Line: pe.StartLine, Err: ErrBadCSV})
 			continue
 		}
 		if err != nil {
@@ -127,7 +136,7 @@ func ReadMembers(r io.Reader) ([]Member, error) {
 		wasHeader := header
 		header = false
 		switch {
-		case !ok && wasHeader:
+		case !ok && wasHeader && !strings.ContainsFunc(cell, unicode.IsDigit):
 			continue
 		case !ok:
 			bad = append(bad, LineError{Line: line, Value: cell, Err: ErrBadPhone})
@@ -139,7 +148,7 @@ func ReadMembers(r io.Reader) ([]Member, error) {
 		first[phone] = line
 		m := Member{Phone: phone, Line: line}
 		if len(rec) > 1 {
-			m.Name = strings.TrimSpace(rec[1])
+			m.Name = data.NormaliseName(rec[1])
 		}
 		out = append(out, m)
 	}
@@ -150,6 +159,41 @@ func ReadMembers(r io.Reader) ([]Member, error) {
 		return nil, ErrNoMembers
 	}
 	return out, nil
+}
+
+// delimiters are the cell separators a member list may use, in order of
+// preference: comma (CSV), tab (Excel's "Unicode text", a list pasted from
+// a table), semicolon (CSV saved in locales with a decimal comma) and the
+// full-width comma a Chinese input method types.
+var delimiters = []rune{',', '\t', ';', '，'}
+
+// delimiter returns the separator of the member list text: of delimiters,
+// the one found on most of its first five non-blank lines, the earlier one
+// on a tie; a comma when none is found.
+func delimiter(text []byte) rune {
+	counts := make([]int, len(delimiters))
+	seen := 0
+	for l := range bytes.Lines(text) {
+		if seen == 5 {
+			break
+		}
+		if len(bytes.TrimSpace(l)) == 0 {
+			continue
+		}
+		seen++
+		for i, d := range delimiters {
+			if bytes.ContainsRune(l, d) {
+				counts[i]++
+			}
+		}
+	}
+	best := 0
+	for i, n := range counts {
+		if n > counts[best] {
+			best = i
+		}
+	}
+	return delimiters[best]
 }
 
 // blank reports whether every cell of rec is empty or spaces, as Excel
@@ -172,16 +216,34 @@ type TeamSheet struct {
 	// the passes issued (to them, and to members who had none of this
 	// kiosk's).
 	NewVisitors, NewPasses int
+	// Removed counts the team's former members not on the list, who are
+	// no longer the team's.
+	Removed int
+	// Differing are the members whose name on the list differs from the
+	// one registered for their phone, in the list's order; their cards
+	// carry the registered name.
+	Differing []NameDiff
 	// Pages are the A4 pages (pass.A4) as PNG.
 	Pages [][]byte
 }
 
+// NameDiff is a member whose name on the list is not the name registered
+// for their phone.
+type NameDiff struct {
+	Line               int // the list's line, from 1; 0 when not read from a file
+	Listed, Registered string
+}
+
 // TeamPasses makes team teamID's pass sheet: it registers each member
-// (Register: found by phone, the name updated when given, a pass issued
-// when they have none), records them as the team's members
-// (sqlite.Store.AddTeamMembers), and draws their cards, with the team's
-// name, on pass.A4 pages. progress, when set, is called with the steps done
-// and the steps in all (a step is a member registered or a page drawn).
+// (Register: found by phone, named from the list when they have no name, a
+// pass issued when they have none), makes them the team's members
+// (sqlite.Store.SetTeamMembers: members not on the list are no longer the
+// team's; their visitor records and attendance stay), and draws their
+// cards, with the team's name, on pass.A4 pages. A member whose registered
+// name differs from the list's keeps it and is listed in
+// TeamSheet.Differing; the card carries the registered name. progress, when
+// set, is called with the steps done and the steps in all (a step is a
+// member registered or a page drawn).
 //
 // An unknown team gives an error wrapping data.ErrNotFound before anyone is
 // registered. An error registering a member names the member's line and
@@ -220,11 +282,14 @@ func (s *Service) TeamPasses(ctx context.Context, teamID string, members []Membe
 		if reg.Issued {
 			sheet.NewPasses++
 		}
+		if m.Name != "" && m.Name != reg.Visitor.Name {
+			sheet.Differing = append(sheet.Differing, NameDiff{Line: m.Line, Listed: m.Name, Registered: reg.Visitor.Name})
+		}
 		ids[i] = reg.Visitor.ID
 		sheet.Cards[i] = pass.Card{Code: reg.Code, Name: reg.Visitor.Name, Phone: data.MaskPhone(reg.Visitor.Phone), Team: sheet.Team.Name}
 		progress(i+1, total)
 	}
-	if _, err := s.store.AddTeamMembers(ctx, teamID, ids, s.now().UnixMilli()); err != nil {
+	if _, sheet.Removed, err = s.store.SetTeamMembers(ctx, teamID, ids, s.now().UnixMilli()); err != nil {
 		return TeamSheet{}, err
 	}
 	err = pass.A4.RenderEach(sheet.Cards, func(i int, page []byte) error {
@@ -241,8 +306,12 @@ func (s *Service) TeamPasses(ctx context.Context, teamID string, members []Membe
 // Write writes the sheet's pages to dir as passes-TEAMID-01.png,
 // passes-TEAMID-02.png, …, each whole or not at all (export.WriteFile:
 // readable by the owner only, as the cards carry names), and returns their
-// paths. A file of that name is replaced. When a page cannot be written,
-// the pages written before it are removed and the error is returned.
+// paths. A file of that name is replaced. When every page is written, the
+// team's pages from an earlier, longer sheet in dir (passes-TEAMID-NN.png
+// numbered past the last page; no other file) are removed, so that printing
+// passes-TEAMID-* prints no former member's card; an error removing one is
+// returned with the paths. When a page cannot be written, the pages written
+// before it are removed and the error is returned.
 func (t TeamSheet) Write(dir string) ([]string, error) {
 	paths := make([]string, len(t.Pages))
 	for i, p := range t.Pages {
@@ -256,6 +325,23 @@ func (t TeamSheet) Write(dir string) ([]string, error) {
 				os.Remove(done)
 			}
 			return nil, err
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return paths, err
+	}
+	page := regexp.MustCompile(`^passes-` + regexp.QuoteMeta(t.Team.ID) + `-([0-9]{2,})\.png$`)
+	for _, e := range entries {
+		m := page.FindStringSubmatch(e.Name())
+		if m == nil || e.IsDir() {
+			continue
+		}
+		if n, _ := strconv.Atoi(m[1]); n <= len(t.Pages) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+			return paths, err
 		}
 	}
 	return paths, nil

@@ -6,10 +6,12 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/content"
@@ -22,7 +24,14 @@ func TestReadMembers(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Member{{"13800138000", "张三", 2}, {"13900139000", "李四", 4}, {"13700137000", "王, 五", 5}}
-	for name, src := range map[string]string{"UTF-8 with a BOM": utf, "GB18030": gb, "no header": "13800138000,张三\n"} {
+	for name, src := range map[string]string{
+		"UTF-8 with a BOM":  utf,
+		"GB18030":           gb,
+		"no header":         "13800138000,张三\n",
+		"tabs":              "手机号\t姓名\r\n138 0013 8000\t张三\r\n\t\r\n+86 139-0013-9000\t 李四 \t备注\r\n13700137000\t王, 五\r\n",
+		"semicolons":        "手机号;姓名\r\n138 0013 8000;张三\r\n;;\r\n+86 139-0013-9000; 李四 ;备注\r\n13700137000;\"王, 五\"\r\n",
+		"full-width commas": "手机号，姓名\r\n138 0013 8000，张三\r\n，\r\n+86 139-0013-9000， 李四 ，备注\r\n13700137000，王, 五\r\n",
+	} {
 		got, err := ReadMembers(strings.NewReader(src))
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
@@ -58,8 +67,45 @@ func TestReadMembers(t *testing.T) {
 	if bad[3].Line != 6 || !errors.Is(bad[3], ErrBadCSV) {
 		t.Errorf("a broken quote: %+v", bad[3])
 	}
+	if msg := err.Error(); !strings.Contains(msg, "line 6: a quote (\") is not matched") {
+		t.Errorf("the broken quote is not named: %v", msg)
+	}
 	if !strings.Contains(err.Error(), "line 3") {
 		t.Errorf("the error does not name the line: %v", err)
+	}
+	// An empty cell between tabs stays a cell.
+	if got, err := ReadMembers(strings.NewReader("13600136000\t\t备注\r\n13500135000\t孙七\r\n")); err != nil || len(got) != 2 || got[0].Name != "" {
+		t.Errorf("a tab list with an empty name: %+v, %v", got, err)
+	}
+
+	// Names lose control characters and runs of spaces (a quoted line
+	// break, a bidi override).
+	got, err := ReadMembers(strings.NewReader("13800138000,\"张\r\n三\"\r\n13900139000,\u202e四李\u202c  \t\r\n"))
+	if err != nil || len(got) != 2 || got[0].Name != "张 三" || got[1].Name != "四李" {
+		t.Errorf("names with controls: %+v, %v", got, err)
+	}
+
+	// A first line with a mistyped number is a bad line, not a header.
+	_, err = ReadMembers(strings.NewReader("1380013800,漏掉的人\r\n13922223333,甲\r\n"))
+	if !errors.As(err, &bad) || len(bad) != 1 || bad[0].Line != 1 || bad[0].Value != "1380013800" || !errors.Is(bad[0], ErrBadPhone) {
+		t.Errorf("a mistyped first line: %v", err)
+	}
+	if got, err := ReadMembers(strings.NewReader("电话 ,姓名\r\n13922223333,甲\r\n")); err != nil || len(got) != 1 {
+		t.Errorf("a header without digits: %+v, %v", got, err)
+	}
+	// UTF-16 (Notepad's "Unicode") is read; UTF-8 with one stray byte is
+	// refused, naming its line, rather than read whole as GB18030.
+	utf16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String("13800138000,张三丰\r\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ReadMembers(strings.NewReader(utf16)); err != nil || len(got) != 1 || got[0].Name != "张三丰" {
+		t.Errorf("UTF-16: %+v, %v", got, err)
+	}
+	var te *content.TextError
+	_, err = ReadMembers(strings.NewReader("13800138000,张三丰\r\n13900139000,Jos\xe9\r\n"))
+	if !errors.As(err, &te) || te.Line != 2 || !errors.Is(err, content.ErrStrayByte) {
+		t.Errorf("UTF-8 with a stray byte: %v", err)
 	}
 	if _, err := ReadMembers(strings.NewReader("手机号,姓名\r\n\r\n")); !errors.Is(err, ErrNoMembers) {
 		t.Errorf("a header alone: %v", err)
@@ -118,6 +164,26 @@ func TestTeamPasses(t *testing.T) {
 		}
 	}
 
+	// A shorter sheet takes the team's later pages of a longer one away,
+	// and no other file.
+	for _, name := range []string{"passes-jingsao-03.png", "passes-jingsao-100.png", "passes-jingsao-2-03.png", "passes-jingsao-03.png.txt", "passes-longcheng-03.png"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	short := TeamSheet{Team: sheet.Team, Pages: sheet.Pages[:1]}
+	if paths, err := short.Write(dir); err != nil || len(paths) != 1 {
+		t.Fatalf("a shorter sheet: %q, %v", paths, err)
+	}
+	var left []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if want := []string{"passes-jingsao-01.png", "passes-jingsao-03.png.txt", "passes-jingsao-2-03.png", "passes-longcheng-03.png"}; !slices.Equal(left, want) {
+		t.Errorf("after a shorter sheet the folder holds %q, want %q", left, want)
+	}
+
 	// A page that cannot be written takes the pages written before it away.
 	blocked := t.TempDir()
 	if err := os.Mkdir(filepath.Join(blocked, "passes-jingsao-02.png"), 0o755); err != nil {
@@ -130,13 +196,27 @@ func TestTeamPasses(t *testing.T) {
 		t.Errorf("page 1 was left behind: %v", err)
 	}
 
-	// Again: nobody new, no membership twice.
-	again, err := s.TeamPasses(ctx, "jingsao", members[:3], nil)
-	if err != nil || again.NewVisitors != 0 || again.NewPasses != 0 || again.Cards[1].Code != sheet.Cards[1].Code {
+	// A new list is the team's membership: nobody new, no membership twice,
+	// the members not on it removed from the team (their records stay).
+	// A differing name on it renames nobody: the card carries the
+	// registered name, and the difference is reported.
+	renamed := append([]Member(nil), members[:3]...)
+	renamed[1].Name = "张三"
+	again, err := s.TeamPasses(ctx, "jingsao", renamed, nil)
+	if err != nil || again.NewVisitors != 0 || again.NewPasses != 0 || again.Cards[1].Code != sheet.Cards[1].Code || again.Removed != 6 {
 		t.Errorf("the same members again: %+v, %v", again, err)
 	}
-	if got, _ := st.TeamMembers(ctx); len(got) != 9 {
-		t.Errorf("%d memberships after the same members again, want 9", len(got))
+	if want := []NameDiff{{Line: 3, Listed: "张三", Registered: members[1].Name}}; !slices.Equal(again.Differing, want) || again.Cards[1].Name != members[1].Name {
+		t.Errorf("a differing name: %+v, card %+v", again.Differing, again.Cards[1])
+	}
+	if reg, err := s.Register(ctx, "13900000002", "", ""); err != nil || reg.Visitor.Name != members[1].Name {
+		t.Errorf("the member with a differing name is now %+v, %v", reg.Visitor, err)
+	}
+	if got, _ := st.TeamMembers(ctx); len(got) != 3 {
+		t.Errorf("%d memberships after a list of 3, want 3", len(got))
+	}
+	if reg, err := s.Register(ctx, members[8].Phone, "", ""); err != nil || reg.Created || reg.Visitor.Name != members[8].Name {
+		t.Errorf("a member removed from the team: %+v, %v", reg, err)
 	}
 	if _, err := s.TeamPasses(ctx, "nobody", members, nil); !errors.Is(err, data.ErrNotFound) {
 		t.Errorf("an unknown team: %v", err)

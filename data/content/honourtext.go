@@ -1,13 +1,10 @@
 package content
 
 import (
-	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/encoding/unicode"
 )
 
 // Limits of an honour-wall text file.
@@ -41,12 +38,14 @@ type HonourText struct {
 // name, its other non-empty lines, trimmed and joined by "\n", the story
 // (the deeds or citation). The file may be UTF-8 (with or without a BOM,
 // as Windows Notepad saves it), UTF-16 with a BOM (Notepad's "Unicode") or
-// GB18030/GBK (Notepad's "ANSI" on Chinese Windows).
+// GB18030/GBK (Notepad's "ANSI" on Chinese Windows), as DecodeText reads
+// them.
 //
-// Errors: ErrHonourNotText when src is none of those (or holds control
-// characters), ErrHonourTextEmpty when it has no non-empty line,
-// ErrHonourNameLong when the name has more than MaxHonourName characters,
-// ErrHonourStoryLong when the story has more than MaxHonourStory.
+// Errors: ErrHonourNotText when src is none of those (wrapping the
+// *TextError naming the line) or holds control characters,
+// ErrHonourTextEmpty when it has no non-empty line, ErrHonourNameLong when
+// the name has more than MaxHonourName characters, ErrHonourStoryLong when
+// the story has more than MaxHonourStory.
 func ParseHonourText(src []byte) (HonourText, error) {
 	b, err := decodeText(src)
 	if err != nil {
@@ -71,22 +70,13 @@ func ParseHonourText(src []byte) (HonourText, error) {
 	return h, nil
 }
 
-// decodeText returns src as UTF-8 without a BOM: src is UTF-16 with a BOM,
-// UTF-8 or else GB18030. It returns ErrHonourNotText when src is none of
-// them or holds control characters other than tabs and line ends.
+// decodeText returns src as UTF-8 without a BOM (DecodeText). It returns
+// ErrHonourNotText when src is not text (wrapping DecodeText's error) or
+// holds control characters other than tabs and line ends.
 func decodeText(src []byte) ([]byte, error) {
-	var b []byte
-	var err error
-	switch {
-	case bytes.HasPrefix(src, []byte{0xFF, 0xFE}) || bytes.HasPrefix(src, []byte{0xFE, 0xFF}):
-		b, err = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(src)
-	case utf8.Valid(src):
-		b = bytes.TrimPrefix(src, []byte("\uFEFF"))
-	default:
-		b, err = simplifiedchinese.GB18030.NewDecoder().Bytes(src)
-	}
-	if err != nil || bytes.ContainsRune(b, utf8.RuneError) {
-		return nil, ErrHonourNotText
+	b, err := DecodeText(src)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrHonourNotText, err)
 	}
 	if _, ok := checkText(b); !ok {
 		return nil, ErrHonourNotText

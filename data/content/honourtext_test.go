@@ -54,6 +54,7 @@ func TestParseHonourTextRefusals(t *testing.T) {
 		"control char": {"张丽\n送餐\x07志愿者", ErrHonourNotText},
 		"bad GB18030":  {"\x81\x20\x81", ErrHonourNotText},
 		"odd UTF-16":   {"\xFF\xFE\x20", ErrHonourNotText},
+		"stray byte":   {"刘建国\n退役军人，志愿服务队骨干。\n\xe9\n", ErrStrayByte},
 	} {
 		if _, err := ParseHonourText([]byte(c.src)); !errors.Is(err, c.want) {
 			t.Errorf("%s: %v, want %v", name, err, c.want)

@@ -7,7 +7,9 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"strings"
 
+	"github.com/go-text/typesetting/segmenter"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
@@ -52,7 +54,9 @@ func (s Sheet) px(mm float64) int { return int(mm / 25.4 * s.DPI) }
 // Render draws cards on pages of the sheet, in order, row by row, and
 // returns each page as a PNG (grey levels, white paper). Each card has a
 // light cutting border, the QR code of its pass at the left and the name,
-// phone and team at the right, wrapped to fit. It returns an error for a
+// phone and team at the right, wrapped to fit (a long name shrinks, then
+// is cut with "…"; see layout). Characters the bundled font lacks (some
+// rare ideographs, emoji) print as boxes. It returns an error for a
 // sheet without cards per page or a code too long for a QR code.
 func (s Sheet) Render(cards []Card) ([][]byte, error) {
 	var pages [][]byte
@@ -102,13 +106,24 @@ func (s Sheet) RenderEach(cards []Card, fn func(i int, page []byte) error) error
 	return nil
 }
 
-// sheetFaces are the type faces of a card: name, phone and team.
+// Type sizes of a card, in points.
+const (
+	namePt, minNamePt = 16, 10 // the name shrinks to fit, down to minNamePt
+	phonePt, teamPt   = 12, 11
+	// nameLines and teamLines are the most lines the name and team take.
+	nameLines, teamLines = 2, 3
+)
+
+// sheetFaces are the type faces of a card: the name's, largest first, the
+// phone's and the team's.
 type sheetFaces struct {
-	name, phone, team font.Face
+	names       []font.Face
+	phone, team font.Face
 }
 
-// newSheetFaces makes the faces at dpi: a 16 pt bold name, a 12 pt phone
-// and an 11 pt team name, in the bundled CJK font.
+// newSheetFaces makes the faces at dpi: a bold name from namePt down to
+// minNamePt, the phone at phonePt and the team name at teamPt, in the
+// bundled CJK font.
 func newSheetFaces(dpi float64) (*sheetFaces, error) {
 	regular, err := opentype.Parse(assets.FontRegular)
 	if err != nil {
@@ -122,20 +137,26 @@ func newSheetFaces(dpi float64) (*sheetFaces, error) {
 		return opentype.NewFace(f, &opentype.FaceOptions{Size: pt, DPI: dpi, Hinting: font.HintingFull})
 	}
 	var fs sheetFaces
-	if fs.name, err = face(bold, 16); err != nil {
+	for pt := namePt; pt >= minNamePt; pt-- {
+		f, err := face(bold, float64(pt))
+		if err != nil {
+			return nil, err
+		}
+		fs.names = append(fs.names, f)
+	}
+	if fs.phone, err = face(regular, phonePt); err != nil {
 		return nil, err
 	}
-	if fs.phone, err = face(regular, 12); err != nil {
-		return nil, err
-	}
-	if fs.team, err = face(regular, 11); err != nil {
+	if fs.team, err = face(regular, teamPt); err != nil {
 		return nil, err
 	}
 	return &fs, nil
 }
 
 func (fs *sheetFaces) close() {
-	fs.name.Close()
+	for _, f := range fs.names {
+		f.Close()
+	}
 	fs.phone.Close()
 	fs.team.Close()
 }
@@ -143,7 +164,7 @@ func (fs *sheetFaces) close() {
 // cutLine is the grey of the cards' cutting borders.
 var cutLine = color.Gray{Y: 0xC0}
 
-// drawCard draws card c in r of page.
+// drawCard draws card c in r of page, as layout places it.
 func (fs *sheetFaces) drawCard(page *image.Gray, r image.Rectangle, c Card) error {
 	for x := r.Min.X; x < r.Max.X; x++ {
 		page.SetGray(x, r.Min.Y, cutLine)
@@ -153,69 +174,142 @@ func (fs *sheetFaces) drawCard(page *image.Gray, r image.Rectangle, c Card) erro
 		page.SetGray(r.Min.X, y, cutLine)
 		page.SetGray(r.Max.X-1, y, cutLine)
 	}
-	pad := r.Dy() / 20
-	budget := min(r.Dy()-2*pad, r.Dx()*2/3)
-	px, err := Fit(c.Code, true, budget)
+	l, err := fs.layout(r, c)
 	if err != nil {
 		return err
 	}
-	qr, err := Image(c.Code, true, px)
+	qr, err := Image(c.Code, true, l.qrPx)
 	if err != nil {
 		return err
 	}
-	side := qr.Bounds().Dx()
-	top := r.Min.Y + (r.Dy()-side)/2
-	draw.Draw(page, image.Rect(r.Min.X+pad, top, r.Min.X+pad+side, top+side), qr, image.Point{}, draw.Src)
-
-	textX := r.Min.X + pad + side
-	width := r.Max.X - pad - textX
-	var lines []sheetLine
-	for _, l := range []struct {
-		text string
-		face font.Face
-	}{{c.Name, fs.name}, {c.Phone, fs.phone}, {c.Team, fs.team}} {
-		for _, w := range wrap(l.face, l.text, width) {
-			lines = append(lines, sheetLine{w, l.face})
+	draw.Draw(page, l.qr, qr, image.Point{}, draw.Src)
+	for _, b := range []textBlock{l.name, l.phone, l.team} {
+		y := b.box.Min.Y
+		for _, line := range b.lines {
+			d := font.Drawer{Dst: page, Src: image.Black, Face: b.face,
+				Dot: fixed.Point26_6{X: fixed.I(b.box.Min.X), Y: fixed.I(y) + b.face.Metrics().Ascent}}
+			d.DrawString(line)
+			y += lineStep(b.face)
 		}
-	}
-	height := 0
-	for _, l := range lines {
-		height += l.face.Metrics().Height.Ceil() * 5 / 4
-	}
-	y := r.Min.Y + max(pad, (r.Dy()-height)/2)
-	for _, l := range lines {
-		step := l.face.Metrics().Height.Ceil() * 5 / 4
-		if y+step > r.Max.Y-pad {
-			break
-		}
-		d := font.Drawer{Dst: page, Src: image.Black, Face: l.face,
-			Dot: fixed.Point26_6{X: fixed.I(textX), Y: fixed.I(y) + l.face.Metrics().Ascent}}
-		d.DrawString(l.text)
-		y += step
 	}
 	return nil
 }
 
-// sheetLine is one line of a card's text and its face.
-type sheetLine struct {
-	text string
-	face font.Face
+// cardLayout is where a card's parts go: the QR code and three blocks of
+// text, stacked at the right without overlapping.
+type cardLayout struct {
+	qr   image.Rectangle
+	qrPx int // pixels per module of the QR code
+
+	name, phone, team textBlock
 }
 
-// wrap breaks s into lines no wider than width in face, between any two
-// characters (Chinese has no spaces); an empty s gives no line.
-func wrap(face font.Face, s string, width int) []string {
-	var lines []string
+// textBlock is lines of text in one face and the box they are drawn in:
+// every line fits its width, and the lines its height.
+type textBlock struct {
+	lines []string
+	face  font.Face
+	box   image.Rectangle
+}
+
+// lineStep is the height of a line of text in face, with its leading, in
+// pixels.
+func lineStep(face font.Face) int { return face.Metrics().Height.Ceil() * 5 / 4 }
+
+// layout places card c in r: a light padding, the QR code of its pass at
+// the left, and at the right, centred as a block, the name, the phone and
+// the team. The phone takes one line, the team up to teamLines (cut with
+// "…" beyond), and the name up to nameLines in the largest face it fits
+// in whole; a name too long for the smallest face is cut with "…". Text
+// is never drawn outside r's padding nor over another block. It returns an
+// error for a code too long for a QR code.
+func (fs *sheetFaces) layout(r image.Rectangle, c Card) (cardLayout, error) {
+	pad := r.Dy() / 20
+	budget := min(r.Dy()-2*pad, r.Dx()*2/3)
+	modules, err := Modules(c.Code, true)
+	if err != nil {
+		return cardLayout{}, err
+	}
+	var l cardLayout
+	if l.qrPx, err = Fit(c.Code, true, budget); err != nil {
+		return cardLayout{}, err
+	}
+	side := modules * l.qrPx
+	top := r.Min.Y + (r.Dy()-side)/2
+	l.qr = image.Rect(r.Min.X+pad, top, r.Min.X+pad+side, top+side)
+
+	textX := l.qr.Max.X
+	width := r.Max.X - pad - textX
+	height := r.Dy() - 2*pad
+	phone, _ := wrap(fs.phone, c.Phone, width, 1)
+	l.phone = textBlock{lines: phone, face: fs.phone}
+	team, _ := wrap(fs.team, c.Team, width, teamLines)
+	l.team = textBlock{lines: team, face: fs.team}
+	rest := height - len(phone)*lineStep(fs.phone) - len(team)*lineStep(fs.team)
+	for i, face := range fs.names {
+		most := min(nameLines, rest/lineStep(face))
+		name, whole := wrap(face, c.Name, width, most)
+		if whole || i == len(fs.names)-1 {
+			l.name = textBlock{lines: name, face: face}
+			break
+		}
+	}
+	used := height - rest + len(l.name.lines)*lineStep(l.name.face)
+	y := r.Min.Y + pad + max(0, height-used)/2
+	for _, b := range []*textBlock{&l.name, &l.phone, &l.team} {
+		h := len(b.lines) * lineStep(b.face)
+		b.box = image.Rect(textX, y, textX+width, y+h)
+		y += h
+	}
+	return l, nil
+}
+
+// wrap breaks s into at most most lines no wider than width in face, at
+// the line break opportunities of Unicode's line breaking algorithm (UAX
+// #14, by go-text's segmenter): between Chinese characters, and between
+// words of Latin script, not inside them; a word wider than a line is
+// broken between its characters (grapheme clusters). whole is false when
+// s does not fit: the last line then ends with "…". An empty s, or most
+// below 1, gives no line.
+func wrap(face font.Face, s string, width, most int) (lines []string, whole bool) {
+	fits := func(t string) bool { return font.MeasureString(face, strings.TrimRight(t, " ")).Ceil() <= width }
+	var seg segmenter.Segmenter
 	line := ""
-	for _, r := range s {
-		if line != "" && font.MeasureString(face, line+string(r)).Ceil() > width {
-			lines = append(lines, line)
+	add := func(piece string) {
+		if line != "" && !fits(line+piece) {
+			lines = append(lines, strings.TrimRight(line, " "))
 			line = ""
 		}
-		line += string(r)
+		line += piece
 	}
-	if line != "" {
+	seg.Init([]rune(s))
+	words := seg.LineIterator()
+	for words.Next() {
+		word := string(words.Line().Text)
+		if fits(word) {
+			add(word)
+			continue
+		}
+		var chars segmenter.Segmenter
+		chars.Init([]rune(word))
+		for g := chars.GraphemeIterator(); g.Next(); {
+			add(string(g.Grapheme().Text))
+		}
+	}
+	if line = strings.TrimRight(line, " "); line != "" {
 		lines = append(lines, line)
 	}
-	return lines
+	if len(lines) <= most {
+		return lines, true
+	}
+	if most < 1 {
+		return nil, false
+	}
+	lines = lines[:most]
+	last := []rune(lines[most-1])
+	for len(last) > 0 && !fits(strings.TrimRight(string(last), " ")+"…") {
+		last = last[:len(last)-1]
+	}
+	lines[most-1] = strings.TrimRight(string(last), " ") + "…"
+	return lines, false
 }

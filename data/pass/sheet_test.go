@@ -3,6 +3,7 @@ package pass
 import (
 	"bytes"
 	"crypto/rand"
+	"image"
 	"image/png"
 	"os"
 	"os/exec"
@@ -10,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/image/font"
 )
 
 // sheetCards returns n cards with distinct pass codes.
@@ -83,5 +86,97 @@ func TestSheetDecodes(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("zbarimg read %d codes %q, want the 8 of the page", len(got), got)
+	}
+}
+
+// TestCardLayout places cards with long names as a page of A4 does and
+// checks that the name fits, shrunk then cut, and leaves the QR code, the
+// phone and the team whole and apart.
+func TestCardLayout(t *testing.T) {
+	fs, err := newSheetFaces(A4.DPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fs.close()
+	card := sheetCards(t, 1)[0]
+	r := image.Rect(59, 59, 59+561, 59+409) // a card of A4: (1240 − 2×59) / 2 × (1753 − 2×59) / 4
+	pad := r.Dy() / 20
+	inner := r.Inset(pad)
+	latin := "Maximilian Alexander von Schwarzenberg-Featherstonehaugh of Westminster"
+	for _, c := range []struct {
+		name   string
+		whole  bool
+		shrunk bool
+	}{
+		{"张三", true, false},
+		{"欧阳娜娜欧阳娜娜欧阳娜娜欧阳娜娜", true, true},
+		{strings.Repeat("欧阳娜娜", 35), false, true},
+		{latin, false, true},
+		{"𠮷野家😀", true, false},
+		{"", true, false},
+	} {
+		card.Name = c.name
+		l, err := fs.layout(r, card)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.phone.lines) != 1 || l.phone.lines[0] != card.Phone {
+			t.Errorf("%.20s: the phone is %q", c.name, l.phone.lines)
+		}
+		if got := strings.Join(l.team.lines, ""); got != card.Team {
+			t.Errorf("%.20s: the team is %q", c.name, got)
+		}
+		boxes := []image.Rectangle{l.qr, l.name.box, l.phone.box, l.team.box}
+		for i, b := range boxes {
+			if !b.In(inner) {
+				t.Errorf("%.20s: part %d at %v is outside the card's %v", c.name, i, b, inner)
+			}
+			for _, o := range boxes[i+1:] {
+				if b.Overlaps(o) {
+					t.Errorf("%.20s: %v overlaps %v", c.name, b, o)
+				}
+			}
+		}
+		for _, b := range []textBlock{l.name, l.phone, l.team} {
+			if b.box.Dy() != len(b.lines)*lineStep(b.face) {
+				t.Errorf("%.20s: %d lines in a box %d high", c.name, len(b.lines), b.box.Dy())
+			}
+			for _, line := range b.lines {
+				if w := font.MeasureString(b.face, line).Ceil(); w > b.box.Dx() {
+					t.Errorf("%.20s: %q is %d px wide, its box %d", c.name, line, w, b.box.Dx())
+				}
+			}
+		}
+		name := strings.Join(l.name.lines, "")
+		if c.whole && name != c.name || !c.whole && (len(l.name.lines) != nameLines || !strings.HasSuffix(name, "…")) {
+			t.Errorf("%.20s: the name is %q", c.name, l.name.lines)
+		}
+		if shrunk := l.name.face != fs.names[0]; shrunk != c.shrunk || !c.whole && l.name.face != fs.names[len(fs.names)-1] {
+			t.Errorf("%.20s: the name's face is %v high", c.name, l.name.face.Metrics().Height)
+		}
+	}
+	// Latin words are not broken: each line but the cut end is whole words.
+	card.Name = latin
+	l, _ := fs.layout(r, card)
+	words := strings.Fields(latin)
+	for i, line := range l.name.lines {
+		fields := strings.Fields(strings.TrimSuffix(line, "…"))
+		if i == len(l.name.lines)-1 && len(fields) > 0 {
+			fields = fields[:len(fields)-1]
+		}
+		for _, f := range fields {
+			if !slices.Contains(words, f) {
+				t.Errorf("%q breaks a word: %q", l.name.lines, f)
+			}
+		}
+	}
+
+	// A sheet of such cards renders.
+	cards := sheetCards(t, 6)
+	for i, name := range []string{strings.Repeat("欧阳娜娜", 35), latin, "𠮷野家😀", "", strings.Repeat("W", 200), "a\u0301b\u0301c\u0301"} {
+		cards[i].Name = name
+	}
+	if pages, err := A4.Render(cards); err != nil || len(pages) != 1 {
+		t.Errorf("long names: %d pages, %v", len(pages), err)
 	}
 }

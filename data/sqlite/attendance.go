@@ -121,7 +121,9 @@ func (s *Store) Visitor(ctx context.Context, id string) (data.Visitor, error) {
 
 // Register returns the visitor with v.Phone, creating it from v (with a new
 // id) when the phone is new; created says which. An existing visitor's
-// community and name are updated when v gives them.
+// community is updated when v gives one; their name only when they have
+// none (a registered name is never changed by registering again: compare
+// out.Name with v.Name to find a differing one).
 func (s *Store) Register(ctx context.Context, v data.Visitor) (out data.Visitor, created bool, err error) {
 	err = s.write(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `SELECT `+visitorCols+` FROM visitors WHERE phone = ?`, v.Phone).Scan(visitorDest(&out)...)
@@ -139,7 +141,7 @@ func (s *Store) Register(ctx context.Context, v data.Visitor) (out data.Visitor,
 		if v.CommunityID != "" {
 			out.CommunityID = v.CommunityID
 		}
-		if v.Name != "" {
+		if out.Name == "" {
 			out.Name = v.Name
 		}
 		_, err = tx.ExecContext(ctx, `UPDATE visitors SET name = ?, community_id = ? WHERE id = ?`,

@@ -156,7 +156,7 @@ func TestHoursPerTeam(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := []string{f.Reg["B"].Visitor.ID, f.Reg["E"].Visitor.ID, f.Reg["F"].Visitor.ID, f.Reg["D"].Visitor.ID}
-	if _, err := f.Store.AddTeamMembers(ctx, "lf", ids, 1); err != nil {
+	if _, _, err := f.Store.SetTeamMembers(ctx, "lf", ids, 1); err != nil {
 		t.Fatal(err)
 	}
 	var progress []int

@@ -7,15 +7,18 @@ import (
 	"github.com/civickiosk/kiosk/data"
 )
 
-// AddTeamMembers records, in one transaction, that each of visitorIDs
-// belongs to team teamID since addedMS (UTC ms). A membership already
-// recorded keeps its first time. It returns how many memberships are new.
-// An unknown team or visitor is an error (foreign key) and nothing is stored.
-func (s *Store) AddTeamMembers(ctx context.Context, teamID string, visitorIDs []string, addedMS int64) (int, error) {
-	added := 0
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		added = 0
+// SetTeamMembers makes visitorIDs, in one transaction, the members of team
+// teamID: each becomes a member since addedMS (UTC ms) unless already one (a
+// membership keeps its first time), and the team's other members stop being
+// members (only the membership goes; the visitor and their attendance
+// stay). It returns how many memberships are new and how many were removed.
+// An unknown team or visitor is an error (foreign key) and nothing changes.
+func (s *Store) SetTeamMembers(ctx context.Context, teamID string, visitorIDs []string, addedMS int64) (added, removed int, err error) {
+	err = s.write(ctx, func(tx *sql.Tx) error {
+		added, removed = 0, 0
+		keep := make(map[string]bool, len(visitorIDs))
 		for _, v := range visitorIDs {
+			keep[v] = true
 			res, err := tx.ExecContext(ctx, `INSERT INTO team_members(team_id, visitor_id, added_ms) VALUES(?, ?, ?)
 				ON CONFLICT(team_id, visitor_id) DO NOTHING`, teamID, v, addedMS)
 			if err != nil {
@@ -24,9 +27,34 @@ func (s *Store) AddTeamMembers(ctx context.Context, teamID string, visitorIDs []
 			n, _ := res.RowsAffected()
 			added += int(n)
 		}
+		rows, err := tx.QueryContext(ctx, `SELECT visitor_id FROM team_members WHERE team_id = ?`, teamID)
+		if err != nil {
+			return err
+		}
+		var gone []string
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return err
+			}
+			if !keep[v] {
+				gone = append(gone, v)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, v := range gone {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM team_members WHERE team_id = ? AND visitor_id = ?`, teamID, v); err != nil {
+				return err
+			}
+		}
+		removed = len(gone)
 		return nil
 	})
-	return added, err
+	return added, removed, err
 }
 
 // TeamMembers returns every recorded team membership, by team then visitor.

@@ -13,21 +13,25 @@ func TestTeamMembers(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ids []string
-	for _, phone := range []string{"13800138000", "13900139000"} {
+	for _, phone := range []string{"13800138000", "13900139000", "13700137000"} {
 		v, _, err := s.Register(ctx, data.Visitor{Phone: phone, CreatedMS: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, v.ID)
 	}
-	if n, err := s.AddTeamMembers(ctx, "jingsao", ids[:1], 100); err != nil || n != 1 {
-		t.Fatalf("first member: %d, %v", n, err)
+	if n, gone, err := s.SetTeamMembers(ctx, "jingsao", []string{ids[0], ids[2]}, 100); err != nil || n != 2 || gone != 0 {
+		t.Fatalf("first members: %d, %d, %v", n, gone, err)
 	}
-	// Again with both: only the second is new; the first keeps its time.
-	if n, err := s.AddTeamMembers(ctx, "jingsao", ids, 200); err != nil || n != 1 {
-		t.Fatalf("both members: %d new, %v; want 1", n, err)
+	// A new list: the second is new, the first keeps its time, the third
+	// is no longer a member.
+	if n, gone, err := s.SetTeamMembers(ctx, "jingsao", ids[:2], 200); err != nil || n != 1 || gone != 1 {
+		t.Fatalf("the new list: %d new, %d removed, %v; want 1, 1", n, gone, err)
 	}
-	if n, err := s.AddTeamMembers(ctx, "longcheng", ids[1:], 300); err != nil || n != 1 {
+	if v, err := s.Visitor(ctx, ids[2]); err != nil || v.Phone != "13700137000" {
+		t.Errorf("the member removed from the team: %+v, %v", v, err)
+	}
+	if n, _, err := s.SetTeamMembers(ctx, "longcheng", ids[1:2], 300); err != nil || n != 1 {
 		t.Fatalf("a second team: %d, %v", n, err)
 	}
 	got, err := s.TeamMembers(ctx)
@@ -44,10 +48,10 @@ func TestTeamMembers(t *testing.T) {
 	}
 
 	// An unknown visitor stores nothing of the batch.
-	if _, err := s.AddTeamMembers(ctx, "leifengtuan", []string{ids[0], "nobody"}, 400); err == nil {
+	if _, _, err := s.SetTeamMembers(ctx, "jingsao", []string{ids[0], "nobody"}, 400); err == nil {
 		t.Error("a membership of an unknown visitor was stored")
 	}
-	if _, err := s.AddTeamMembers(ctx, "no-such-team", ids, 400); err == nil {
+	if _, _, err := s.SetTeamMembers(ctx, "no-such-team", ids, 400); err == nil {
 		t.Error("a membership of an unknown team was stored")
 	}
 	if got, _ := s.TeamMembers(ctx); len(got) != 3 {

@@ -173,7 +173,13 @@ func Scenario(tb testing.TB, dir string) *Fixture {
 	tb.Helper()
 	f := New(tb, dir)
 	for _, p := range People {
-		r, err := f.Svc.Register(ctx, p.Phone, p.Community, p.Name)
+		// The hostile names are stored as they are, as records made before
+		// names were normalised on registration hold them.
+		if _, _, err := f.Store.Register(ctx, data.Visitor{Phone: p.Phone, Name: p.Name, CommunityID: p.Community,
+			CreatedMS: f.Clock.Now().UnixMilli()}); err != nil {
+			tb.Fatal(err)
+		}
+		r, err := f.Svc.Register(ctx, p.Phone, p.Community, "")
 		if err != nil {
 			tb.Fatal(err)
 		}

@@ -149,6 +149,8 @@ func enrolError(err error) string {
 	switch {
 	case errors.Is(err, hubsync.ErrBadCode):
 		return lang.L("sync.joinBadCode")
+	case errors.Is(err, hubsync.ErrDeviceEnrolled):
+		return lang.L("sync.joinCopy")
 	case errors.Is(err, hubsync.ErrNotHub):
 		return lang.L("sync.joinNotHub")
 	case errors.As(err, &op), errors.As(err, &dns), errors.As(err, &ne) && ne.Timeout(),

@@ -117,6 +117,28 @@ func TestEnrolFailuresAreExplained(t *testing.T) {
 		http.Error(w, "database is locked", http.StatusInternalServerError)
 	}))
 	defer broken.Close()
+	// A copy of this kiosk's database enrolled first: the hub refuses a
+	// second enrolment of the same device.
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if err := k.store.Backup(ctx, copyPath); err != nil {
+		t.Fatal(err)
+	}
+	copied, err := sqlite.Open(copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer copied.Close()
+	first, _, err := hubsync.NewInvite(ctx, hub, srv.URL, "xiaodian", 0, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hubsync.Enrol(ctx, copied, first.HubURL, first.Code, nil); err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := hubsync.NewInvite(ctx, hub, srv.URL, "xiaodian", 0, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
 	elsewhere := func(hubURL string) hubsync.Invite {
 		return hubsync.Invite{HubURL: hubURL, Code: used.Code, SiteID: "xiaodian"}
 	}
@@ -127,6 +149,7 @@ func TestEnrolFailuresAreExplained(t *testing.T) {
 		want string
 	}{
 		{used, "中心平台没有接受这个加入码：它已经用过、已经过期或者不存在。"},
+		{again, "中心平台上已经有一台终端用着这个数据库的身份"},
 		{elsewhere(down), "连不上中心平台。请检查本机的网络，稍后再试。"},
 		{elsewhere(web.URL), "二维码里的地址不是中心平台。"},
 		{elsewhere(broken.URL), "中心平台暂时出了问题。"},

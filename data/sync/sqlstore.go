@@ -139,7 +139,6 @@ var (
 
 	sqlInsertRecord = `INSERT INTO checkins(` + recordCols + `, ` + hubAddedCols + `)
 		VALUES(` + strings.Repeat("?, ", 21) + `?) ON CONFLICT(id) DO NOTHING`
-	sqlSetDuplicate = `UPDATE checkins SET duplicate_of = ? WHERE id = ?`
 
 	sqlItemState = `SELECT data, deleted FROM content WHERE kind = ? AND id = ?`
 	sqlPutItem   = `INSERT INTO content(kind, id, seq, deleted, data, updated_ms)
@@ -520,19 +519,33 @@ func groupStmts(keys []GroupKey, members map[GroupKey][]GroupMember) []Stmt {
 }
 
 // markStmts write the duplicate marks of the groups' members that change
-// (RankGroup).
+// (RankGroup), in statements of groupsPerQuery marks.
 func markStmts(members map[GroupKey][]GroupMember) []Stmt {
-	var set [][]any
+	var set []any
 	for _, ms := range members {
 		for id, dup := range RankGroup(ms) {
-			set = append(set, []any{dup, id})
+			set = append(set, id, dup)
 		}
 	}
-	return manyStmts(sqlSetDuplicate, set)
+	var out []Stmt
+	for len(set) > 0 {
+		n := min(len(set)/2, groupsPerQuery)
+		out = append(out, Stmt{Query: sqlSetDuplicates(n), Args: set[:2*n]})
+		set = set[2*n:]
+	}
+	return out
+}
+
+// sqlSetDuplicates sets the duplicate marks of n records, given as n (id,
+// duplicate of) arguments.
+func sqlSetDuplicates(n int) string {
+	return `WITH m(id, dup) AS (VALUES ` + strings.Repeat(`(?, ?), `, n-1) + `(?, ?))
+		UPDATE checkins SET duplicate_of = m.dup FROM m WHERE checkins.id = m.id`
 }
 
 // groupsPerQuery is how many duplicate groups one sqlGroups query reads (4
-// parameters each, well under SQLite's and PostgreSQL's limits).
+// parameters each, well under SQLite's and PostgreSQL's limits), and how
+// many marks one sqlSetDuplicates statement writes (2 each).
 const groupsPerQuery = 500
 
 // sqlGroups is the query of the members of n duplicate groups, given as n

@@ -237,26 +237,29 @@ func (t pgTx) Exec(ctx context.Context, query string, args ...any) (int64, error
 	return tag.RowsAffected(), err
 }
 
-// ExecMany sends the runs in one round trip (a pgx batch).
-func (t pgTx) ExecMany(ctx context.Context, query string, args [][]any) ([]int64, error) {
-	if len(args) == 0 {
-		return nil, nil
+// Pipeline sends the statements in one round trip (a pgx batch).
+func (t pgTx) Pipeline(ctx context.Context, stmts []hubsync.Stmt) error {
+	if len(stmts) == 0 {
+		return nil
 	}
 	b := &pgx.Batch{}
-	for _, a := range args {
-		b.Queue(q(query), a...)
-	}
-	br := t.c.SendBatch(ctx, b)
-	out := make([]int64, len(args))
-	for i := range args {
-		tag, err := br.Exec()
-		if err != nil {
-			br.Close()
-			return nil, err
+	for _, s := range stmts {
+		query, args := q(s.Query), s.Args
+		if len(s.Lock) > 0 {
+			query, args = lockQuery(s.Lock)
 		}
-		out[i] = tag.RowsAffected()
+		qq := b.Queue(query, args...)
+		switch {
+		case s.Rows != nil:
+			qq.Query(func(rows pgx.Rows) error { return s.Rows(rows) })
+		case s.Done != nil:
+			qq.Exec(func(tag pgconn.CommandTag) error {
+				s.Done(tag.RowsAffected())
+				return nil
+			})
+		}
 	}
-	return out, br.Close()
+	return t.c.SendBatch(ctx, b).Close()
 }
 
 func (t pgTx) QueryRow(ctx context.Context, query string, args ...any) hubsync.Row {
@@ -271,15 +274,21 @@ func (t pgTx) Query(ctx context.Context, query string, args ...any) (hubsync.Row
 	return rows, nil
 }
 
-// Lock takes transaction-level advisory locks: lockFeed for sync.LockFeed
-// (always locked alone), else one per key keyed by its 64-bit text hash, in
-// one statement, in the order of the hashes.
+// Lock takes transaction-level advisory locks (lockQuery).
 func (t pgTx) Lock(ctx context.Context, keys ...string) error {
-	if len(keys) == 1 && keys[0] == hubsync.LockFeed {
-		_, err := t.c.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockFeed)
-		return err
-	}
-	_, err := t.c.Exec(ctx, `SELECT count(pg_advisory_xact_lock(h)) FROM
-		(SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS locks`, keys)
+	query, args := lockQuery(keys)
+	_, err := t.c.Exec(ctx, query, args...)
 	return err
+}
+
+// lockQuery is the statement that takes transaction-level advisory locks on
+// keys: lockFeed for sync.LockFeed (always locked alone), else one per key
+// keyed by its 64-bit text hash, in one statement, in the order of the
+// hashes.
+func lockQuery(keys []string) (string, []any) {
+	if len(keys) == 1 && keys[0] == hubsync.LockFeed {
+		return `SELECT pg_advisory_xact_lock($1)`, []any{lockFeed}
+	}
+	return `SELECT count(pg_advisory_xact_lock(h)) FROM
+		(SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY h) AS locks`, []any{keys}
 }

@@ -100,21 +100,40 @@ type UploadResult struct {
 }
 
 // MarkUploaded records the hub's answers in one transaction, taking the
-// records out of the outbox. nowMS is the kiosk's clock (UTC ms). Answers for
-// records no longer in the outbox change nothing.
+// records out of the outbox: one UPDATE per distinct status and reason (a
+// batch's answers are nearly all "stored"), its ids given as a JSON array.
+// nowMS is the kiosk's clock (UTC ms). Answers for records no longer in the
+// outbox change nothing; of several answers for one id the first counts.
 func (s *Store) MarkUploaded(ctx context.Context, rs []UploadResult, nowMS int64) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `UPDATE checkins SET upload_status = ?, upload_reason = ?, uploaded_ms = ?
-			WHERE id = ? AND upload_status = ''`)
-		if err != nil {
-			return err
+	type answer struct{ status, reason string }
+	var order []answer
+	ids := map[answer][]string{}
+	seen := map[string]bool{}
+	for _, r := range rs {
+		if r.Status == "" || seen[r.ID] {
+			continue
 		}
-		defer st.Close()
-		for _, r := range rs {
-			if r.Status == "" {
-				continue
+		seen[r.ID] = true
+		a := answer{r.Status, r.Reason}
+		if ids[a] == nil {
+			order = append(order, a)
+		}
+		ids[a] = append(ids[a], r.ID)
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		for _, a := range order {
+			b, err := json.Marshal(ids[a])
+			if err != nil {
+				return err
 			}
-			if _, err := st.ExecContext(ctx, r.Status, r.Reason, nowMS, r.ID); err != nil {
+			// The unary + keeps SQLite from walking the outbox index to
+			// find the ids: it seeks each id by its key.
+			if _, err := tx.ExecContext(ctx, `UPDATE checkins SET upload_status = ?, upload_reason = ?, uploaded_ms = ?
+				WHERE id IN (SELECT value FROM json_each(?)) AND +upload_status = ''`, a.status, a.reason, nowMS,
+				string(b)); err != nil {
 				return err
 			}
 		}

@@ -207,26 +207,52 @@ func (t sqliteTx) Exec(ctx context.Context, query string, args ...any) (int64, e
 	return res.RowsAffected()
 }
 
-func (t sqliteTx) ExecMany(ctx context.Context, query string, args [][]any) ([]int64, error) {
-	if len(args) == 0 {
-		return nil, nil
-	}
-	st, err := t.c.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
-	out := make([]int64, len(args))
-	for i, a := range args {
-		res, err := st.ExecContext(ctx, a...)
+// Pipeline runs the statements one after another, each text prepared once;
+// locks are skipped (see Lock).
+func (t sqliteTx) Pipeline(ctx context.Context, stmts []Stmt) error {
+	prepared := map[string]*sql.Stmt{}
+	defer func() {
+		for _, p := range prepared {
+			p.Close()
+		}
+	}()
+	for _, s := range stmts {
+		if len(s.Lock) > 0 {
+			continue
+		}
+		p, ok := prepared[s.Query]
+		if !ok {
+			var err error
+			if p, err = t.c.PrepareContext(ctx, s.Query); err != nil {
+				return err
+			}
+			prepared[s.Query] = p
+		}
+		if s.Rows == nil {
+			res, err := p.ExecContext(ctx, s.Args...)
+			if err != nil {
+				return err
+			}
+			if s.Done != nil {
+				n, err := res.RowsAffected()
+				if err != nil {
+					return err
+				}
+				s.Done(n)
+			}
+			continue
+		}
+		rows, err := p.QueryContext(ctx, s.Args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if out[i], err = res.RowsAffected(); err != nil {
-			return nil, err
+		err = s.Rows(sqlRows{rows})
+		rows.Close()
+		if err != nil {
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 func (t sqliteTx) QueryRow(ctx context.Context, query string, args ...any) Row {

@@ -278,16 +278,12 @@ func (s *SQLStore) EventCodes(ctx context.Context, deviceID string) ([]EventCode
 	})
 }
 
-// storeEventCodes stores a batch's event codes (already known ones are
+// eventCodeStmts store a batch's event codes (already known ones are
 // left as they are).
-func storeEventCodes(ctx context.Context, tx Tx, deviceID string, codes []EventCode, nowMS int64) error {
-	if len(codes) == 0 {
-		return nil
-	}
+func eventCodeStmts(deviceID string, codes []EventCode, nowMS int64) []Stmt {
 	args := make([][]any, len(codes))
 	for i, c := range codes {
 		args[i] = []any{c.Token, deviceID, c.EventID, c.SessionStartMS, int64(c.Slot), c.IssuedMS, nowMS}
 	}
-	_, err := tx.ExecMany(ctx, sqlAddEventCode, args)
-	return err
+	return manyStmts(sqlAddEventCode, args)
 }

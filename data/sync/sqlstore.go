@@ -19,7 +19,7 @@ import (
 // query that finds no row returns an error matching sql.ErrNoRows.
 type SQLDB interface {
 	// Read returns a handle for reads outside a transaction (its Lock and
-	// ExecMany are not used).
+	// Pipeline are not used).
 	Read() Tx
 	// Write runs fn in one read-write transaction and commits it when fn
 	// returns nil; otherwise it rolls back and returns fn's error.
@@ -31,9 +31,11 @@ type SQLDB interface {
 type Tx interface {
 	// Exec runs a statement and returns the number of rows it affected.
 	Exec(ctx context.Context, query string, args ...any) (int64, error)
-	// ExecMany runs one statement once per argument list, in order, and
-	// returns the rows each run affected.
-	ExecMany(ctx context.Context, query string, args [][]any) ([]int64, error)
+	// Pipeline runs stmts in order, handing each one's result to its
+	// callback, and stops at the first error: on PostgreSQL they go to the
+	// server together, in one round trip (a pgx batch); on SQLite they run
+	// one after another.
+	Pipeline(ctx context.Context, stmts []Stmt) error
 	// QueryRow runs a query returning at most one row.
 	QueryRow(ctx context.Context, query string, args ...any) Row
 	// Query runs a query.
@@ -46,6 +48,27 @@ type Tx interface {
 	// one at a time. LockFeed is always locked alone, after any other lock
 	// of the transaction.
 	Lock(ctx context.Context, keys ...string) error
+}
+
+// Stmt is one statement of Tx.Pipeline: Query with Args or, when Lock is
+// not empty, Tx.Lock of those keys. Rows, when set, reads the statement's
+// result rows (the pipeline closes them); else Done, when set, gets the
+// number of rows the statement affected.
+type Stmt struct {
+	Query string
+	Args  []any
+	Lock  []string
+	Rows  func(Rows) error
+	Done  func(affected int64)
+}
+
+// manyStmts is query once per argument list.
+func manyStmts(query string, args [][]any) []Stmt {
+	out := make([]Stmt, len(args))
+	for i, a := range args {
+		out[i] = Stmt{Query: query, Args: a}
+	}
+	return out
 }
 
 // Row is one row of a query's result.
@@ -114,12 +137,9 @@ var (
 	sqlAnchorRun = `INSERT INTO runs(device_id, run_id, base_ms) VALUES(?, ?, ?)
 		ON CONFLICT(device_id, run_id) DO UPDATE SET
 		base_ms = CASE WHEN excluded.base_ms < runs.base_ms THEN excluded.base_ms ELSE runs.base_ms END`
-	sqlRunBase = `SELECT base_ms FROM runs WHERE device_id = ? AND run_id = ?`
 
 	sqlInsertRecord = `INSERT INTO checkins(` + recordCols + `, ` + hubAddedCols + `)
 		VALUES(` + strings.Repeat("?, ", 21) + `?) ON CONFLICT(id) DO NOTHING`
-	sqlRecord       = `SELECT ` + recordCols + ` FROM checkins WHERE id = ?`
-	sqlSetDuplicate = `UPDATE checkins SET duplicate_of = ? WHERE id = ?`
 
 	sqlItemState = `SELECT data, deleted FROM content WHERE kind = ? AND id = ?`
 	sqlPutItem   = `INSERT INTO content(kind, id, seq, deleted, data, updated_ms)
@@ -302,67 +322,72 @@ func (s *SQLStore) Devices(ctx context.Context) ([]Device, error) {
 	return collect(rows, deviceDest)
 }
 
-// Push implements Store.
+// Push implements Store. Its statements go in at most four pipelines (one
+// round trip each on PostgreSQL): the device's clock and the runs' anchors;
+// the records' rows, the locks of their duplicate groups and the groups'
+// members (read for every record of the batch, ranked only for those that
+// were inserted); the stored rows of records that were already there (only
+// when some were); the changed duplicate marks and the event codes (only
+// when there are some).
 func (s *SQLStore) Push(ctx context.Context, dev Device, b Batch) ([]RecordResult, error) {
 	var out []RecordResult
 	err := s.db.Write(ctx, func(tx Tx) error {
-		out = make([]RecordResult, len(b.Records))
-		if _, err := tx.Exec(ctx, sqlDeviceSeen, b.ReceivedMS, b.ClockOffsetMS, b.ReceivedMS, dev.ID); err != nil {
-			return err
-		}
-		if b.RunID != "" {
-			if _, err := tx.Exec(ctx, sqlAnchorRun, dev.ID, b.RunID, b.RunBaseMS); err != nil {
-				return err
-			}
-		}
-		type anchor struct {
-			base int64
-			ok   bool
-		}
-		bases := map[string]anchor{}
-		recs := make([]HubRecord, len(b.Records))
-		args := make([][]any, len(b.Records))
-		for i, r := range b.Records {
-			a, seen := bases[r.RunID]
-			if !seen {
-				err := tx.QueryRow(ctx, sqlRunBase, dev.ID, r.RunID).Scan(&a.base)
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
-					return err
-				}
-				a.ok = err == nil
-				bases[r.RunID] = a
-			}
-			r.TrueMS = EstimateTrueMS(r.Record, a.base, a.ok, b.ClockOffsetMS)
-			r.ClockErrorMS = r.WallMS - r.TrueMS
-			recs[i], args[i] = r, insertArgs(r)
-		}
-		inserted, err := tx.ExecMany(ctx, sqlInsertRecord, args)
+		bases, err := anchorRuns(ctx, tx, dev.ID, b)
 		if err != nil {
 			return err
 		}
-		groups := map[GroupKey]bool{}
+		recs := make([]HubRecord, len(b.Records))
+		var keys []GroupKey
+		seen := map[GroupKey]bool{}
+		for i, r := range b.Records {
+			base, ok := bases[r.RunID]
+			r.TrueMS = EstimateTrueMS(r.Record, base, ok, b.ClockOffsetMS)
+			r.ClockErrorMS = r.WallMS - r.TrueMS
+			recs[i] = r
+			if k, ok := r.Key(); ok && !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+		inserted := make([]bool, len(recs))
+		members := map[GroupKey][]GroupMember{}
+		if err := tx.Pipeline(ctx, append(insertStmts(recs, inserted), groupStmts(keys, members)...)); err != nil {
+			return err
+		}
+		out = make([]RecordResult, len(recs))
+		ranked := map[GroupKey][]GroupMember{}
+		var again []string
 		for i, r := range recs {
 			out[i] = RecordResult{ID: r.ID, Status: StatusStored}
-			if inserted[i] == 1 {
+			if inserted[i] {
 				if k, ok := r.Key(); ok {
-					groups[k] = true
+					ranked[k] = members[k]
 				}
 				continue
 			}
-			var old Record
-			if err := tx.QueryRow(ctx, sqlRecord, r.ID).Scan(recordDest(&old)...); err != nil {
+			again = append(again, r.ID)
+		}
+		if len(again) > 0 {
+			old, err := storedRecords(ctx, tx, again)
+			if err != nil {
 				return err
 			}
-			if SameRecord(old, r.Record) {
-				out[i].Status = StatusAlready
-			} else {
-				out[i] = RecordResult{ID: r.ID, Status: StatusRejected, Reason: RejectIDConflict}
+			for i, r := range recs {
+				if inserted[i] {
+					continue
+				}
+				o, ok := old[r.ID]
+				switch {
+				case !ok:
+					return fmt.Errorf("record %s: neither inserted nor stored", r.ID)
+				case SameRecord(o, r.Record):
+					out[i].Status = StatusAlready
+				default:
+					out[i] = RecordResult{ID: r.ID, Status: StatusRejected, Reason: RejectIDConflict}
+				}
 			}
 		}
-		if err := rankGroups(ctx, tx, groups); err != nil {
-			return err
-		}
-		if err := storeEventCodes(ctx, tx, dev.ID, b.EventCodes, b.ReceivedMS); err != nil {
+		if err := tx.Pipeline(ctx, append(markStmts(ranked), eventCodeStmts(dev.ID, b.EventCodes, b.ReceivedMS)...)); err != nil {
 			return err
 		}
 		if len(b.Revocations) > 0 {
@@ -387,24 +412,105 @@ func (s *SQLStore) Push(ctx context.Context, dev Device, b Batch) ([]RecordResul
 	return out, nil
 }
 
-// rankGroups marks duplicates in the groups, holding their locks (taken in
-// one statement, in a fixed order, so that two hubs never deadlock) so that
-// concurrent hubs see each other's committed rows. One query per
-// groupsPerQuery groups reads their members, and only the marks that change
-// are written (in one round trip).
+// anchorRuns records the device's last push and clock offset and anchors
+// the batch's run (b.RunID), then returns the anchors (hub ms at run ms 0)
+// of the runs of the batch's records that have one, by run id: one
+// pipeline.
+func anchorRuns(ctx context.Context, tx Tx, deviceID string, b Batch) (map[string]int64, error) {
+	stmts := []Stmt{{Query: sqlDeviceSeen, Args: []any{b.ReceivedMS, b.ClockOffsetMS, b.ReceivedMS, deviceID}}}
+	if b.RunID != "" {
+		stmts = append(stmts, Stmt{Query: sqlAnchorRun, Args: []any{deviceID, b.RunID, b.RunBaseMS}})
+	}
+	args := []any{deviceID}
+	seen := map[string]bool{}
+	for _, r := range b.Records {
+		if !seen[r.RunID] {
+			seen[r.RunID] = true
+			args = append(args, r.RunID)
+		}
+	}
+	bases := map[string]int64{}
+	if len(args) > 1 {
+		stmts = append(stmts, Stmt{Query: `SELECT run_id, base_ms FROM runs WHERE device_id = ? AND run_id IN (` +
+			placeholders(len(args)-1) + `)`, Args: args, Rows: func(rows Rows) error {
+			for rows.Next() {
+				var id string
+				var base int64
+				if err := rows.Scan(&id, &base); err != nil {
+					return err
+				}
+				bases[id] = base
+			}
+			return rows.Err()
+		}})
+	}
+	return bases, tx.Pipeline(ctx, stmts)
+}
+
+// placeholders is n comma-separated ?.
+func placeholders(n int) string { return strings.Repeat("?, ", n-1) + "?" }
+
+// insertStmts insert recs, one statement each (ON CONFLICT(id) DO
+// NOTHING), and set inserted[i] when recs[i] was inserted.
+func insertStmts(recs []HubRecord, inserted []bool) []Stmt {
+	out := make([]Stmt, len(recs))
+	for i, r := range recs {
+		out[i] = Stmt{Query: sqlInsertRecord, Args: insertArgs(r), Done: func(n int64) { inserted[i] = n == 1 }}
+	}
+	return out
+}
+
+// idsPerQuery is how many ids one query of storedRecords names.
+const idsPerQuery = 500
+
+// storedRecords reads the stored records of ids, by id, in one pipeline.
+func storedRecords(ctx context.Context, tx Tx, ids []string) (map[string]Record, error) {
+	out := map[string]Record{}
+	var stmts []Stmt
+	for lo := 0; lo < len(ids); lo += idsPerQuery {
+		part := ids[lo:min(lo+idsPerQuery, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		stmts = append(stmts, Stmt{Query: `SELECT ` + recordCols + ` FROM checkins WHERE id IN (` +
+			placeholders(len(part)) + `)`, Args: args, Rows: func(rows Rows) error {
+			rs, err := collect(rows, recordDest)
+			for _, r := range rs {
+				out[r.ID] = r
+			}
+			return err
+		}})
+	}
+	return out, tx.Pipeline(ctx, stmts)
+}
+
+// rankGroups marks duplicates in the groups: groupStmts, then markStmts.
 func rankGroups(ctx context.Context, tx Tx, groups map[GroupKey]bool) error {
-	if len(groups) == 0 {
-		return nil
-	}
 	keys := make([]GroupKey, 0, len(groups))
-	locks := make([]string, 0, len(groups))
 	for k := range groups {
-		keys, locks = append(keys, k), append(locks, GroupLockKey(k))
-	}
-	if err := tx.Lock(ctx, locks...); err != nil {
-		return err
+		keys = append(keys, k)
 	}
 	members := map[GroupKey][]GroupMember{}
+	if err := tx.Pipeline(ctx, groupStmts(keys, members)); err != nil {
+		return err
+	}
+	return tx.Pipeline(ctx, markStmts(members))
+}
+
+// groupStmts lock the duplicate groups keys (in one statement, in a fixed
+// order, so that two hubs never deadlock, and so that concurrent hubs see
+// each other's committed rows) and read their members into members, one
+// query per groupsPerQuery groups.
+func groupStmts(keys []GroupKey, members map[GroupKey][]GroupMember) []Stmt {
+	if len(keys) == 0 {
+		return nil
+	}
+	locks := make([]string, len(keys))
+	for i, k := range keys {
+		locks[i] = GroupLockKey(k)
+	}
+	out := []Stmt{{Lock: locks}}
 	for len(keys) > 0 {
 		n := min(len(keys), groupsPerQuery)
 		args := make([]any, 0, 4*n)
@@ -412,36 +518,51 @@ func rankGroups(ctx context.Context, tx Tx, groups map[GroupKey]bool) error {
 			args = append(args, k.Subject, k.EventID, k.SessionStartMS, k.Direction)
 		}
 		keys = keys[n:]
-		rows, err := tx.Query(ctx, sqlGroups(n), args...)
-		if err != nil {
+		out = append(out, Stmt{Query: sqlGroups(n), Args: args, Rows: func(rows Rows) error {
+			type row struct {
+				k GroupKey
+				m GroupMember
+			}
+			ms, err := collect(rows, func(r *row) []any {
+				return []any{&r.k.Subject, &r.k.EventID, &r.k.SessionStartMS, &r.k.Direction, &r.m.ID, &r.m.TrueMS, &r.m.DuplicateOf}
+			})
+			for _, r := range ms {
+				members[r.k] = append(members[r.k], r.m)
+			}
 			return err
-		}
-		type row struct {
-			k GroupKey
-			m GroupMember
-		}
-		ms, err := collect(rows, func(r *row) []any {
-			return []any{&r.k.Subject, &r.k.EventID, &r.k.SessionStartMS, &r.k.Direction, &r.m.ID, &r.m.TrueMS, &r.m.DuplicateOf}
-		})
-		if err != nil {
-			return err
-		}
-		for _, r := range ms {
-			members[r.k] = append(members[r.k], r.m)
-		}
+		}})
 	}
-	var set [][]any
+	return out
+}
+
+// markStmts write the duplicate marks of the groups' members that change
+// (RankGroup), in statements of groupsPerQuery marks.
+func markStmts(members map[GroupKey][]GroupMember) []Stmt {
+	var set []any
 	for _, ms := range members {
 		for id, dup := range RankGroup(ms) {
-			set = append(set, []any{dup, id})
+			set = append(set, id, dup)
 		}
 	}
-	_, err := tx.ExecMany(ctx, sqlSetDuplicate, set)
-	return err
+	var out []Stmt
+	for len(set) > 0 {
+		n := min(len(set)/2, groupsPerQuery)
+		out = append(out, Stmt{Query: sqlSetDuplicates(n), Args: set[:2*n]})
+		set = set[2*n:]
+	}
+	return out
+}
+
+// sqlSetDuplicates sets the duplicate marks of n records, given as n (id,
+// duplicate of) arguments.
+func sqlSetDuplicates(n int) string {
+	return `WITH m(id, dup) AS (VALUES ` + strings.Repeat(`(?, ?), `, n-1) + `(?, ?))
+		UPDATE checkins SET duplicate_of = m.dup FROM m WHERE checkins.id = m.id`
 }
 
 // groupsPerQuery is how many duplicate groups one sqlGroups query reads (4
-// parameters each, well under SQLite's and PostgreSQL's limits).
+// parameters each, well under SQLite's and PostgreSQL's limits), and how
+// many marks one sqlSetDuplicates statement writes (2 each).
 const groupsPerQuery = 500
 
 // sqlGroups is the query of the members of n duplicate groups, given as n

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -541,6 +542,79 @@ func TestConcurrentPushesAgreeOnOriginals(t *testing.T) {
 			if r.ID == want && r.DuplicateOf != "" || r.ID != want && r.DuplicateOf != want {
 				t.Fatalf("record %s is marked a duplicate of %q, want the original %s", r.ID, r.DuplicateOf, want)
 			}
+		}
+	})
+}
+
+// TestPushAnswers: one push answers each record in order: stored, already
+// stored (a re-sent record, also a second copy in one batch) or rejected
+// for an id taken by another record; records of an anchored run get their
+// true time from the anchor; duplicates are marked, an earlier arrival
+// taking the original's place.
+func TestPushAnswers(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func() hubsync.Store) {
+		st := open()
+		defer st.Close()
+		dev := hubsync.Device{ID: "dev-a", SiteID: "st-a"}
+		rec := func(n int, pass uint32, outcome, run string, wallMS int64) hubsync.Record {
+			return hubsync.Record{ID: fmt.Sprintf("01900000-0000-7000-8000-%012d", n), PassKeyID: 9, PassNo: pass,
+				EventID: "ev-a", SessionStartMS: 500_000, Direction: "in", Method: "qr", DeviceID: dev.ID,
+				WallMS: wallMS, RunID: run, RunMS: wallMS - 800_000, Outcome: outcome}
+		}
+		push := func(b hubsync.Batch, want ...hubsync.RecordResult) {
+			t.Helper()
+			for i := range b.Records {
+				b.Records[i].SiteID, b.Records[i].Subject, b.Records[i].ReceivedMS = dev.SiteID, b.Records[i].Record.Subject(), b.ReceivedMS
+			}
+			got, err := st.Push(ctx, dev, b)
+			if err != nil || !reflect.DeepEqual(got, want) {
+				t.Fatalf("push answers:\n%+v, %v\nwant\n%+v", got, err, want)
+			}
+		}
+		hr := func(rs ...hubsync.Record) []hubsync.HubRecord {
+			out := make([]hubsync.HubRecord, len(rs))
+			for i, r := range rs {
+				out[i].Record = r
+			}
+			return out
+		}
+		stored := func(r hubsync.Record, s hubsync.RecordStatus) hubsync.RecordResult {
+			return hubsync.RecordResult{ID: r.ID, Status: s}
+		}
+		a := rec(1, 1, "accepted", "r1", 900_000)   // run r1 anchored by the batch: true time 5 000 000 + 100 000
+		b := rec(2, 2, "accepted", "r0", 1_000_000) // run r0 never anchored: true time is its wall time
+		r := rec(3, 3, "refused", "r0", 1_100_000)
+		push(hubsync.Batch{ReceivedMS: 6_000_000, RunID: "r1", RunBaseMS: 5_000_000, Records: hr(a, a, b, r)},
+			stored(a, hubsync.StatusStored), stored(a, hubsync.StatusAlready), stored(b, hubsync.StatusStored),
+			stored(r, hubsync.StatusStored))
+
+		b2 := b
+		b2.WallMS++
+		a2 := a
+		a2.Staff = "someone else"
+		c := rec(4, 1, "accepted", "r1", 950_000) // pass 1 again, later: a duplicate of a
+		d := rec(5, 2, "accepted", "r0", 990_000) // pass 2 again, earlier: the original, b its duplicate
+		conflict := hubsync.RecordResult{ID: b.ID, Status: hubsync.StatusRejected, Reason: hubsync.RejectIDConflict}
+		push(hubsync.Batch{ReceivedMS: 6_100_000, Records: hr(a, b2, c, a2, d)},
+			stored(a, hubsync.StatusAlready), conflict, stored(c, hubsync.StatusStored),
+			hubsync.RecordResult{ID: a.ID, Status: hubsync.StatusRejected, Reason: hubsync.RejectIDConflict},
+			stored(d, hubsync.StatusStored))
+
+		got := hubRecords(t, st)
+		want := map[string]struct {
+			trueMS int64
+			dup    string
+		}{a.ID: {5_100_000, ""}, b.ID: {1_000_000, d.ID}, r.ID: {1_100_000, ""}, c.ID: {5_150_000, a.ID}, d.ID: {990_000, ""}}
+		if len(got) != len(want) {
+			t.Fatalf("hub holds %d records, want %d", len(got), len(want))
+		}
+		for id, w := range want {
+			if g := got[id]; g.TrueMS != w.trueMS || g.DuplicateOf != w.dup {
+				t.Errorf("record %s: true time %d, duplicate of %q; want %d, %q", id, g.TrueMS, g.DuplicateOf, w.trueMS, w.dup)
+			}
+		}
+		if got[b.ID].Record != b || got[a.ID].Record != a {
+			t.Errorf("a record was overwritten by another with its id: %+v %+v", got[a.ID].Record, got[b.ID].Record)
 		}
 	})
 }

@@ -103,13 +103,16 @@ func crowd(device string, keyID uint32, n int, startMS int64) []hubsync.Record {
 	return out
 }
 
-// baselineRows turns records into rows as the hub stores them, with new ids.
+// baselineRows turns records into rows as the hub stores them, with new ids,
+// devices and events, so that the records the hub stores later do not fall in
+// the baseline rows' duplicate groups (same pass, event and session).
 func baselineRows(recs []hubsync.Record, site string) []hubRow {
 	now := time.Now().UnixMilli()
 	rows := make([]hubRow, len(recs))
 	for i, r := range recs {
 		r.ID = uuid.Must(uuid.NewV7()).String()
 		r.DeviceID = "raw-" + r.DeviceID
+		r.EventID = "raw-" + r.EventID
 		rows[i] = hubRow{r: r, site: site, subject: r.Subject(), received: now, trueMS: r.WallMS}
 	}
 	return rows

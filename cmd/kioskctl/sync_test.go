@@ -24,19 +24,7 @@ import (
 func TestEnrolAndSync(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	hub, err := hubsync.OpenSQLiteHub(filepath.Join(dir, "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hub.Close()
-	f, err := content.Parse([]byte("sites:\n  - {id: centre, level: centre, name: 区中心}\n"+
-		"  - {id: st-a, level: station, parent: centre, name: 甲社区站}\n"), content.Options{Now: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := hubsync.ImportContent(ctx, hub, f, false, time.Now().UnixMilli()); err != nil {
-		t.Fatal(err)
-	}
+	hub := testHub(t, dir)
 	srv := httptest.NewServer(hubsync.NewHandler(hub, hubsync.HubOptions{}))
 	defer srv.Close()
 	code, _, err := hubsync.NewEnrolCode(ctx, hub, "st-a", 0, time.Now())
@@ -105,19 +93,7 @@ func TestEnrolAndSync(t *testing.T) {
 func TestSyncSummaryOfAFailedRound(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	hub, err := hubsync.OpenSQLiteHub(filepath.Join(dir, "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hub.Close()
-	f, err := content.Parse([]byte("sites:\n  - {id: centre, level: centre, name: 区中心}\n"+
-		"  - {id: st-a, level: station, parent: centre, name: 甲社区站}\n"), content.Options{Now: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := hubsync.ImportContent(ctx, hub, f, false, time.Now().UnixMilli()); err != nil {
-		t.Fatal(err)
-	}
+	hub := testHub(t, dir)
 	var pushes atomic.Int32
 	h := hubsync.NewHandler(hub, hubsync.HubOptions{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -181,18 +157,7 @@ func TestSyncSummaryOfAFailedRound(t *testing.T) {
 func TestEnrolOfACopyIsRefused(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	hub, err := hubsync.OpenSQLiteHub(filepath.Join(dir, "hub.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer hub.Close()
-	f, err := content.Parse([]byte("sites:\n  - {id: centre, level: centre, name: 区中心}\n"), content.Options{Now: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := hubsync.ImportContent(ctx, hub, f, false, time.Now().UnixMilli()); err != nil {
-		t.Fatal(err)
-	}
+	hub := testHub(t, dir)
 	srv := httptest.NewServer(hubsync.NewHandler(hub, hubsync.HubOptions{}))
 	defer srv.Close()
 	db := filepath.Join(dir, "kiosk.db")
@@ -220,4 +185,24 @@ func TestEnrolOfACopyIsRefused(t *testing.T) {
 		}
 	}
 	mustCtl(t, "sync", "--db", db) // the original still syncs
+}
+
+// testHub opens a hub on SQLite in dir with a centre (centre) and a station
+// under it (st-a); it is closed when the test ends.
+func testHub(t *testing.T, dir string) hubsync.Store {
+	t.Helper()
+	hub, err := hubsync.OpenSQLiteHub(filepath.Join(dir, "hub.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { hub.Close() })
+	f, err := content.Parse([]byte("sites:\n  - {id: centre, level: centre, name: 区中心}\n"+
+		"  - {id: st-a, level: station, parent: centre, name: 甲社区站}\n"), content.Options{Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hubsync.ImportContent(context.Background(), hub, f, false, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	return hub
 }

@@ -651,7 +651,7 @@ func TestSyncBadgeOffline(t *testing.T) {
 	k.signIn()
 	k.tap("同步")
 	k.waitSync(s, changed, "still offline", func(st hubsync.Status) bool { return !st.Online })
-	k.mustShow("离线", "2 条待同步", "上次同步：从未同步", "上次同步没有成功", "立即同步", "已接入中心平台："+down)
+	k.mustShow("离线", "2 条待同步", "上次同步：从未同步", "上次同步没有成功", "立即同步", "已加入中心平台："+down)
 	k.mustFit("sync screen")
 }
 
@@ -691,7 +691,7 @@ func TestStaffScreensFit(t *testing.T) {
 			k.tapButton("返回")
 		}
 		k.tap("同步")
-		k.mustShow("本机没有启用同步", "本机还没有接入中心平台", "kioskctl enrol --db "+k.store.Path())
+		k.mustShow("本机没有启用同步", "本机还没有加入中心平台", "kioskctl enrol --db "+k.store.Path())
 	}
 }
 
@@ -747,7 +747,7 @@ func TestSyncNowOnAKioskNotJoinedSaysHowToJoin(t *testing.T) {
 	k.shell.hub.src = f
 	k.signIn()
 	k.tap("同步")
-	k.mustShow("未接入中心平台", "还不能同步：本机还没有加入中心平台。请点「加入中心平台」")
+	k.mustShow("未加入中心平台", "还不能同步：本机还没有加入中心平台。请点「加入中心平台」")
 	if !k.exactButton("立即同步").Disabled() {
 		t.Error("立即同步 is enabled on a kiosk that has not joined a hub")
 	}

@@ -84,7 +84,7 @@ func TestEnrolByScanningTheHubsInvite(t *testing.T) {
 			t.Fatalf("enrolment stored: %+v %v %v", e, ok, err)
 		}
 		k.tapButton("返回")
-		k.mustShow("已接入中心平台："+srv.URL, "站点：")
+		k.mustShow("已加入中心平台："+srv.URL, "站点：")
 		k.mustNotShow("kioskctl enrol")
 	}
 }

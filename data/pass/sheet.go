@@ -8,6 +8,7 @@ import (
 	"image/draw"
 	"image/png"
 	"strings"
+	"sync"
 
 	"github.com/go-text/typesetting/segmenter"
 	"golang.org/x/image/font"
@@ -48,8 +49,8 @@ func (s Sheet) PerPage() int { return s.Cols * s.Rows }
 // Pages returns the number of pages n cards take.
 func (s Sheet) Pages(n int) int { return (n + s.PerPage() - 1) / s.PerPage() }
 
-// px converts millimetres to pixels at the sheet's resolution.
-func (s Sheet) px(mm float64) int { return int(mm / 25.4 * s.DPI) }
+// Px converts millimetres to pixels at the sheet's resolution.
+func (s Sheet) Px(mm float64) int { return int(mm / 25.4 * s.DPI) }
 
 // Render draws cards on pages of the sheet, in order, row by row, and
 // returns each page as a PNG (grey levels, white paper). Each card has a
@@ -84,9 +85,9 @@ func (s Sheet) RenderEach(cards []Card, fn func(i int, page []byte) error) error
 	}
 	defer faces.close()
 	for first := 0; first < len(cards); first += s.PerPage() {
-		page := image.NewGray(image.Rect(0, 0, s.px(s.WidthMM), s.px(s.HeightMM)))
+		page := image.NewGray(image.Rect(0, 0, s.Px(s.WidthMM), s.Px(s.HeightMM)))
 		draw.Draw(page, page.Bounds(), image.White, image.Point{}, draw.Src)
-		margin := s.px(s.MarginMM)
+		margin := s.Px(s.MarginMM)
 		cw := (page.Bounds().Dx() - 2*margin) / s.Cols
 		ch := (page.Bounds().Dy() - 2*margin) / s.Rows
 		for i, c := range cards[first:min(len(cards), first+s.PerPage())] {
@@ -125,32 +126,47 @@ type sheetFaces struct {
 // minNamePt, the phone at phonePt and the team name at teamPt, in the
 // bundled CJK font.
 func newSheetFaces(dpi float64) (*sheetFaces, error) {
-	regular, err := opentype.Parse(assets.FontRegular)
-	if err != nil {
-		return nil, err
-	}
-	bold, err := opentype.Parse(assets.FontBold)
-	if err != nil {
-		return nil, err
-	}
-	face := func(f *opentype.Font, pt float64) (font.Face, error) {
-		return opentype.NewFace(f, &opentype.FaceOptions{Size: pt, DPI: dpi, Hinting: font.HintingFull})
-	}
 	var fs sheetFaces
 	for pt := namePt; pt >= minNamePt; pt-- {
-		f, err := face(bold, float64(pt))
+		f, err := Face(true, float64(pt), dpi)
 		if err != nil {
 			return nil, err
 		}
 		fs.names = append(fs.names, f)
 	}
-	if fs.phone, err = face(regular, phonePt); err != nil {
+	var err error
+	if fs.phone, err = Face(false, phonePt, dpi); err != nil {
 		return nil, err
 	}
-	if fs.team, err = face(regular, teamPt); err != nil {
+	if fs.team, err = Face(false, teamPt, dpi); err != nil {
 		return nil, err
 	}
 	return &fs, nil
+}
+
+// fonts are the bundled CJK font's regular and bold faces, parsed once.
+var fonts = sync.OnceValues(func() ([2]*opentype.Font, error) {
+	regular, err := opentype.Parse(assets.FontRegular)
+	if err != nil {
+		return [2]*opentype.Font{}, err
+	}
+	bold, err := opentype.Parse(assets.FontBold)
+	return [2]*opentype.Font{regular, bold}, err
+})
+
+// Face returns the bundled CJK font (assets.FontRegular, or assets.FontBold
+// when bold) at pt points for printing at dpi dots per inch, fully hinted.
+// Close it when done. It returns an error only for a damaged bundled font.
+func Face(bold bool, pt, dpi float64) (font.Face, error) {
+	fs, err := fonts()
+	if err != nil {
+		return nil, err
+	}
+	f := fs[0]
+	if bold {
+		f = fs[1]
+	}
+	return opentype.NewFace(f, &opentype.FaceOptions{Size: pt, DPI: dpi, Hinting: font.HintingFull})
 }
 
 func (fs *sheetFaces) close() {
@@ -184,15 +200,22 @@ func (fs *sheetFaces) drawCard(page *image.Gray, r image.Rectangle, c Card) erro
 	}
 	draw.Draw(page, l.qr, qr, image.Point{}, draw.Src)
 	for _, b := range []textBlock{l.name, l.phone, l.team} {
-		y := b.box.Min.Y
-		for _, line := range b.lines {
-			d := font.Drawer{Dst: page, Src: image.Black, Face: b.face,
-				Dot: fixed.Point26_6{X: fixed.I(b.box.Min.X), Y: fixed.I(y) + b.face.Metrics().Ascent}}
-			d.DrawString(line)
-			y += lineStep(b.face)
-		}
+		DrawLines(page, b.face, b.lines, b.box.Min.X, b.box.Min.Y)
 	}
 	return nil
+}
+
+// DrawLines draws lines in black in face on dst, one under the other
+// (LineStep apart), the first with its top at y and each starting at x, in
+// pixels. It returns the y under the last line.
+func DrawLines(dst draw.Image, face font.Face, lines []string, x, y int) int {
+	for _, line := range lines {
+		d := font.Drawer{Dst: dst, Src: image.Black, Face: face,
+			Dot: fixed.Point26_6{X: fixed.I(x), Y: fixed.I(y) + face.Metrics().Ascent}}
+		d.DrawString(line)
+		y += LineStep(face)
+	}
+	return y
 }
 
 // cardLayout is where a card's parts go: the QR code and three blocks of
@@ -212,9 +235,9 @@ type textBlock struct {
 	box   image.Rectangle
 }
 
-// lineStep is the height of a line of text in face, with its leading, in
+// LineStep is the height of a line of text in face, with its leading, in
 // pixels.
-func lineStep(face font.Face) int { return face.Metrics().Height.Ceil() * 5 / 4 }
+func LineStep(face font.Face) int { return face.Metrics().Height.Ceil() * 5 / 4 }
 
 // layout places card c in r: a light padding, the QR code of its pass at
 // the left, and at the right, centred as a block, the name, the phone and
@@ -241,37 +264,37 @@ func (fs *sheetFaces) layout(r image.Rectangle, c Card) (cardLayout, error) {
 	textX := l.qr.Max.X
 	width := r.Max.X - pad - textX
 	height := r.Dy() - 2*pad
-	phone, _ := wrap(fs.phone, c.Phone, width, 1)
+	phone, _ := Wrap(fs.phone, c.Phone, width, 1)
 	l.phone = textBlock{lines: phone, face: fs.phone}
-	team, _ := wrap(fs.team, c.Team, width, teamLines)
+	team, _ := Wrap(fs.team, c.Team, width, teamLines)
 	l.team = textBlock{lines: team, face: fs.team}
-	rest := height - len(phone)*lineStep(fs.phone) - len(team)*lineStep(fs.team)
+	rest := height - len(phone)*LineStep(fs.phone) - len(team)*LineStep(fs.team)
 	for i, face := range fs.names {
-		most := min(nameLines, rest/lineStep(face))
-		name, whole := wrap(face, c.Name, width, most)
+		most := min(nameLines, rest/LineStep(face))
+		name, whole := Wrap(face, c.Name, width, most)
 		if whole || i == len(fs.names)-1 {
 			l.name = textBlock{lines: name, face: face}
 			break
 		}
 	}
-	used := height - rest + len(l.name.lines)*lineStep(l.name.face)
+	used := height - rest + len(l.name.lines)*LineStep(l.name.face)
 	y := r.Min.Y + pad + max(0, height-used)/2
 	for _, b := range []*textBlock{&l.name, &l.phone, &l.team} {
-		h := len(b.lines) * lineStep(b.face)
+		h := len(b.lines) * LineStep(b.face)
 		b.box = image.Rect(textX, y, textX+width, y+h)
 		y += h
 	}
 	return l, nil
 }
 
-// wrap breaks s into at most most lines no wider than width in face, at
+// Wrap breaks s into at most most lines no wider than width in face, at
 // the line break opportunities of Unicode's line breaking algorithm (UAX
 // #14, by go-text's segmenter): between Chinese characters, and between
 // words of Latin script, not inside them; a word wider than a line is
 // broken between its characters (grapheme clusters). whole is false when
 // s does not fit: the last line then ends with "…". An empty s, or most
 // below 1, gives no line.
-func wrap(face font.Face, s string, width, most int) (lines []string, whole bool) {
+func Wrap(face font.Face, s string, width, most int) (lines []string, whole bool) {
 	fits := func(t string) bool { return font.MeasureString(face, strings.TrimRight(t, " ")).Ceil() <= width }
 	var seg segmenter.Segmenter
 	line := ""

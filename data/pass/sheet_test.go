@@ -138,7 +138,7 @@ func TestCardLayout(t *testing.T) {
 			}
 		}
 		for _, b := range []textBlock{l.name, l.phone, l.team} {
-			if b.box.Dy() != len(b.lines)*lineStep(b.face) {
+			if b.box.Dy() != len(b.lines)*LineStep(b.face) {
 				t.Errorf("%.20s: %d lines in a box %d high", c.name, len(b.lines), b.box.Dy())
 			}
 			for _, line := range b.lines {

@@ -66,6 +66,25 @@ type HoursReport struct {
 	Communities []CommunityHours
 	// Teams by name in pinyin order, then id; empty until AddTeams.
 	Teams []TeamHours
+	// Sessions are the person-sessions behind Visitors, by session start,
+	// then event title and subject; filled by ComputeHoursBySession only.
+	Sessions []SessionHours
+}
+
+// SessionHours is one person's service in one session: a line of a
+// volunteer's service record (志愿服务记录证明). Its person's VisitorHours
+// is the sum of their SessionHours.
+type SessionHours struct {
+	Subject        string // as VisitorHours.Subject
+	EventID        string
+	Event          string // the event's title
+	SiteID         string // the event's site
+	Site           string // its name
+	SessionStartMS int64  // the session's start, UTC ms
+	ServiceMS      int64  // service time in the session, ms (see ComputeHours)
+	Unclosed       bool   // checked into and never checked out: no time counted
+	Auto           int    // counted check-outs that were automatic (method auto)
+	Backfilled     int    // counted check-ins and check-outs that were back-filled (补录)
 }
 
 // ComputeHours builds the hours report from the accepted records src
@@ -83,7 +102,16 @@ type HoursReport struct {
 //
 // The period is whatever src covers; select it by session start so that a
 // session's check-in and check-out fall in the same report.
-func ComputeHours(src Source) (HoursReport, error) {
+func ComputeHours(src Source) (HoursReport, error) { return computeHours(src, false) }
+
+// ComputeHoursBySession is ComputeHours that also lists each person-session
+// in HoursReport.Sessions, each with the service ComputeHours counted in
+// it. Its memory grows with the sessions listed: select few people (a
+// service record selects one visitor).
+func ComputeHoursBySession(src Source) (HoursReport, error) { return computeHours(src, true) }
+
+// computeHours is ComputeHours, listing the person-sessions when bySession.
+func computeHours(src Source, bySession bool) (HoursReport, error) {
 	// Memory grows with people and person-sessions, not records: a session
 	// is 40-odd bytes keyed by small numbers standing for the person and event.
 	type key struct {
@@ -94,8 +122,10 @@ func ComputeHours(src Source) (HoursReport, error) {
 		inMS     int64
 		open     bool
 		inFilled bool
+		line     int32 // the session's index in lines, when bySession
 	}
 	var people []*VisitorHours
+	var lines []SessionHours
 	personOf := map[string]int32{}
 	eventOf := map[string]int32{}
 	sessions := map[key]state{}
@@ -122,24 +152,31 @@ func ComputeHours(src Source) (HoursReport, error) {
 		case data.In:
 			if !seen {
 				v.Sessions++
+				if bySession {
+					st.line = int32(len(lines))
+					lines = append(lines, SessionHours{Subject: r.Subject, EventID: r.EventID, Event: r.EventTitle,
+						SiteID: r.SiteID, Site: r.SiteName, SessionStartMS: r.SessionStartMS})
+				}
 			}
 			if !st.open {
-				sessions[k] = state{inMS: r.WallMS, open: true, inFilled: r.Backfilled}
+				sessions[k] = state{inMS: r.WallMS, open: true, inFilled: r.Backfilled, line: st.line}
 			}
 		case data.Out:
 			if !st.open {
 				return nil
 			}
-			sessions[k] = state{}
-			v.ServiceMS += data.ServiceMS(r.Session(), st.inMS, r.WallMS)
-			if r.Method == data.MethodAuto {
-				v.Auto++
-			}
-			if r.Backfilled {
-				v.Backfilled++
-			}
-			if st.inFilled {
-				v.Backfilled++
+			sessions[k] = state{line: st.line}
+			ms := data.ServiceMS(r.Session(), st.inMS, r.WallMS)
+			auto := btoi(r.Method == data.MethodAuto)
+			filled := btoi(r.Backfilled) + btoi(st.inFilled)
+			v.ServiceMS += ms
+			v.Auto += auto
+			v.Backfilled += filled
+			if bySession {
+				l := &lines[st.line]
+				l.ServiceMS += ms
+				l.Auto += auto
+				l.Backfilled += filled
 			}
 		}
 		return nil
@@ -150,9 +187,20 @@ func ComputeHours(src Source) (HoursReport, error) {
 	for k, st := range sessions {
 		if st.open {
 			people[k.person].Unclosed++
+			if bySession {
+				lines[st.line].Unclosed = true
+			}
 		}
 	}
 	var rep HoursReport
+	if bySession {
+		pinyin := collate.New(language.Chinese).CompareString
+		slices.SortStableFunc(lines, func(a, b SessionHours) int {
+			return cmp.Or(cmp.Compare(a.SessionStartMS, b.SessionStartMS), pinyin(a.Event, b.Event),
+				cmp.Compare(a.Subject, b.Subject))
+		})
+		rep.Sessions = lines
+	}
 	groups := map[string]*CommunityHours{}
 	for _, v := range people {
 		rep.Visitors = append(rep.Visitors, *v)
@@ -226,6 +274,14 @@ func (rep *HoursReport) AddTeams(teams []data.Team, members []data.TeamMember) {
 	slices.SortFunc(rep.Teams, func(a, b TeamHours) int {
 		return cmp.Or(pinyin(a.Team, b.Team), cmp.Compare(a.TeamID, b.TeamID))
 	})
+}
+
+// btoi is 1 for true, 0 for false.
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // noneLast orders community ids so that "" (no community) comes after all

@@ -26,6 +26,8 @@ type AttendanceFilter struct {
 	EventID string
 	// CommunityID is the visitor's community (a site id) as registered now.
 	CommunityID string
+	// VisitorID keeps the records of one visitor.
+	VisitorID string
 	// AcceptedOnly keeps accepted check-ins and check-outs, dropping refused
 	// scans.
 	AcceptedOnly bool
@@ -53,6 +55,9 @@ func (f AttendanceFilter) where() (string, []any) {
 	}
 	if f.CommunityID != "" {
 		add("v.community_id = ?", f.CommunityID)
+	}
+	if f.VisitorID != "" {
+		add("c.visitor_id = ?", f.VisitorID)
 	}
 	if f.AcceptedOnly {
 		add("c.outcome = ?", data.Accepted)
@@ -142,9 +147,22 @@ func (s *Store) AttendanceSource(ctx context.Context, f AttendanceFilter) export
 // check-in and its check-out are counted together. progress, when set, is
 // called with the number of records read so far, every 1000 records.
 func (s *Store) Hours(ctx context.Context, f AttendanceFilter, progress func(records int)) (export.HoursReport, error) {
+	return s.hours(ctx, f, progress, export.ComputeHours)
+}
+
+// HoursBySession is Hours that also lists each person-session
+// (export.ComputeHoursBySession); select few people, e.g. one visitor
+// (AttendanceFilter.VisitorID).
+func (s *Store) HoursBySession(ctx context.Context, f AttendanceFilter) (export.HoursReport, error) {
+	return s.hours(ctx, f, nil, export.ComputeHoursBySession)
+}
+
+// hours is Hours computing the report with compute.
+func (s *Store) hours(ctx context.Context, f AttendanceFilter, progress func(records int),
+	compute func(export.Source) (export.HoursReport, error)) (export.HoursReport, error) {
 	f.AcceptedOnly = true
 	read := 0
-	rep, err := export.ComputeHours(func(fn func(AttendanceRow) error) error {
+	rep, err := compute(func(fn func(AttendanceRow) error) error {
 		return s.EachAttendance(ctx, f, func(r AttendanceRow) error {
 			if read++; progress != nil && read%1000 == 0 {
 				progress(read)

@@ -7,9 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -304,45 +301,10 @@ func (s *Service) TeamPasses(ctx context.Context, teamID string, members []Membe
 }
 
 // Write writes the sheet's pages to dir as passes-TEAMID-01.png,
-// passes-TEAMID-02.png, …, each whole or not at all (export.WriteFile:
-// readable by the owner only, as the cards carry names), and returns their
-// paths. A file of that name is replaced. When every page is written, the
-// team's pages from an earlier, longer sheet in dir (passes-TEAMID-NN.png
-// numbered past the last page; no other file) are removed, so that printing
-// passes-TEAMID-* prints no former member's card; an error removing one is
-// returned with the paths. When a page cannot be written, the pages written
-// before it are removed and the error is returned.
+// passes-TEAMID-02.png, … and returns their paths (export.WritePages: each
+// page whole or not at all, readable by the owner only; the team's pages of
+// an earlier, longer sheet are removed, so that printing passes-TEAMID-*
+// prints no former member's card).
 func (t TeamSheet) Write(dir string) ([]string, error) {
-	paths := make([]string, len(t.Pages))
-	for i, p := range t.Pages {
-		paths[i] = filepath.Join(dir, fmt.Sprintf("passes-%s-%02d.png", t.Team.ID, i+1))
-		err := export.WriteFile(paths[i], func(w io.Writer) error {
-			_, err := w.Write(p)
-			return err
-		})
-		if err != nil {
-			for _, done := range paths[:i] {
-				os.Remove(done)
-			}
-			return nil, err
-		}
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return paths, err
-	}
-	page := regexp.MustCompile(`^passes-` + regexp.QuoteMeta(t.Team.ID) + `-([0-9]{2,})\.png$`)
-	for _, e := range entries {
-		m := page.FindStringSubmatch(e.Name())
-		if m == nil || e.IsDir() {
-			continue
-		}
-		if n, _ := strconv.Atoi(m[1]); n <= len(t.Pages) {
-			continue
-		}
-		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
-			return paths, err
-		}
-	}
-	return paths, nil
+	return export.WritePages(dir, "passes-"+t.Team.ID, t.Pages)
 }

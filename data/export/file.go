@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -91,4 +93,47 @@ func syncDir(dir string) {
 	}
 	d.Sync()
 	d.Close()
+}
+
+// WritePages writes PNG pages to dir as NAME-01.png, NAME-02.png, …, each
+// whole or not at all (WriteFile: readable by the owner only, as printed
+// pages carry names), and returns their paths. A file of that name is
+// replaced. When every page is written, NAME's pages from an earlier,
+// longer print in dir (NAME-NN.png numbered past the last page; no other
+// file) are removed, so that printing NAME-* prints no stale page; an error
+// removing one is returned with the paths. When a page cannot be written,
+// the pages written before it are removed and the error is returned.
+func WritePages(dir, name string, pages [][]byte) ([]string, error) {
+	paths := make([]string, len(pages))
+	for i, p := range pages {
+		paths[i] = filepath.Join(dir, fmt.Sprintf("%s-%02d.png", name, i+1))
+		err := WriteFile(paths[i], func(w io.Writer) error {
+			_, err := w.Write(p)
+			return err
+		})
+		if err != nil {
+			for _, done := range paths[:i] {
+				os.Remove(done)
+			}
+			return nil, err
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return paths, err
+	}
+	page := regexp.MustCompile(`^` + regexp.QuoteMeta(name) + `-([0-9]{2,})\.png$`)
+	for _, e := range entries {
+		m := page.FindStringSubmatch(e.Name())
+		if m == nil || e.IsDir() {
+			continue
+		}
+		if n, _ := strconv.Atoi(m[1]); n <= len(pages) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+			return paths, err
+		}
+	}
+	return paths, nil
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/export"
@@ -183,4 +184,29 @@ func (s *Store) hours(ctx context.Context, f AttendanceFilter, progress func(rec
 	}
 	rep.AddTeams(teams, members)
 	return rep, nil
+}
+
+// Certificate makes visitor v's service record (export.NewCertificate) of
+// the sessions that start in [from, to) (a zero time leaves that end open),
+// issued at issued (in the centre's zone): v's hours report by session
+// (HoursBySession, the same count as Hours) and the centre's name. It
+// returns an error wrapping export.ErrNoService when v has no session in
+// the period.
+func (s *Store) Certificate(ctx context.Context, v data.Visitor, from, to, issued time.Time) (export.Certificate, error) {
+	f := AttendanceFilter{VisitorID: v.ID}
+	if !from.IsZero() {
+		f.SessionFromMS = from.UnixMilli()
+	}
+	if !to.IsZero() {
+		f.SessionToMS = to.UnixMilli()
+	}
+	rep, err := s.HoursBySession(ctx, f)
+	if err != nil {
+		return export.Certificate{}, err
+	}
+	centre, err := s.Centre(ctx)
+	if err != nil {
+		return export.Certificate{}, err
+	}
+	return export.NewCertificate(rep, v.ID, centre.Name, v.Name, data.MaskPhone(v.Phone), from, to, issued)
 }

@@ -321,3 +321,15 @@ func (p *certPage) seal(img *image.Gray, y int) {
 	p.text(img, p.body, lines, x, y+p.paper.Px(10))
 	p.text(img, p.body, []string{"出具日期：" + chineseDate(p.c.Issued)}, x, y+p.paper.Px(certSealMM)-pass.LineStep(p.body))
 }
+
+// Write renders the record (Render) and writes its pages to dir as
+// 服务证明-VISITORID-01.png, … (WritePages: each whole or not at all, the
+// visitor's pages of an earlier, longer record removed), and returns their
+// paths.
+func (c Certificate) Write(dir string) ([]string, error) {
+	pages, err := c.Render()
+	if err != nil {
+		return nil, err
+	}
+	return WritePages(dir, "服务证明-"+c.Hours.Subject, pages)
+}

@@ -3,6 +3,10 @@ package ui
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -12,6 +16,7 @@ import (
 
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/checkin"
+	"github.com/civickiosk/kiosk/data/export"
 	"github.com/civickiosk/kiosk/data/sqlite"
 )
 
@@ -127,8 +132,8 @@ func (s *Shell) visitorLine(m sqlite.VisitorMatch) *widget.RichText {
 }
 
 // visitorScreen shows one visitor to staff, masked, with 挂失 (revoke the
-// pass), 补发 (a new pass, shown as a QR code) and 删除 (on the visitor's
-// request).
+// pass), 补发 (a new pass, shown as a QR code), 服务证明 (their service
+// record, printed to a USB stick) and 删除 (on the visitor's request).
 type visitorScreen struct {
 	staffPage
 	shell   *Shell
@@ -151,9 +156,10 @@ func (v *visitorScreen) Build() fyne.CanvasObject {
 	v.actions = []*tapButton{
 		s.button(lang.L("visitor.revoke"), theme.CancelIcon(), widget.MediumImportance, v.revoke),
 		s.button(lang.L("visitor.reissue"), theme.ViewRefreshIcon(), widget.HighImportance, v.reissue),
+		s.button(lang.L("visitor.certificate"), theme.DocumentPrintIcon(), widget.MediumImportance, v.certificate),
 		s.button(lang.L("visitor.delete"), theme.DeleteIcon(), widget.DangerImportance, v.delete),
 	}
-	row := container.NewGridWithColumns(3)
+	row := container.NewGridWithColumns(len(v.actions))
 	for _, b := range v.actions {
 		row.Add(b)
 	}
@@ -215,6 +221,81 @@ func (v *visitorScreen) reissue() {
 		v.main.Objects = []fyne.CanvasObject{container.New(passLayout{}, newQRView(reg.Code), v.words())}
 		v.main.Refresh()
 	})
+}
+
+// certificateMonths is the period of the service record 服务证明 prints:
+// the last 12 months, today included.
+const certificateMonths = 12
+
+// certificate writes the visitor's service record (志愿服务记录证明) of the
+// last certificateMonths to the first folder an export would go to (a USB
+// stick, else the kiosk's exports folder) and names the pages written.
+func (v *visitorScreen) certificate() {
+	s := v.shell
+	folders := s.exportFolders()
+	if len(folders) == 0 {
+		say(v.msg, lang.L("export.noFolder"), false)
+		return
+	}
+	dir := folders[0]
+	now := s.Now()
+	to := startOfDay(now).AddDate(0, 0, 1)
+	from := to.AddDate(0, -certificateMonths, 0)
+	id := v.visitor.ID
+	say(v.msg, lang.L("visitor.certRunning"), true)
+	s.background(func() {
+		paths, err := s.writeCertificate(id, dir.path, from, to, now)
+		fyne.Do(func() {
+			var werr *writeError
+			switch {
+			case err == nil:
+				names := make([]string, len(paths))
+				for i, p := range paths {
+					names[i] = filepath.Base(p)
+				}
+				say(v.msg, lang.L("visitor.certDone", map[string]any{"Pages": len(paths), "Folder": dir.label(),
+					"Files": strings.Join(names, "、")}), true)
+			case errors.Is(err, export.ErrNoService):
+				say(v.msg, lang.L("visitor.certNone", map[string]any{"Months": certificateMonths}), false)
+			case errors.As(err, &werr):
+				fyne.LogError("writing a service record", err)
+				say(v.msg, lang.L("visitor.certFailed", map[string]any{"Why": exportError(err)}), false)
+			default:
+				fyne.LogError("making a service record", err)
+				say(v.msg, staffError(err), false)
+			}
+			// The result, which names the files, takes the explanation's room.
+			v.main.Objects = []fyne.CanvasObject{container.NewVBox(v.info, v.msg)}
+			v.main.Refresh()
+		})
+	})
+}
+
+// writeCertificate writes the service record of visitor id of the sessions
+// that start in [from, to), issued at issued, to dir (export.Certificate)
+// and returns the pages' paths; errors writing are *writeError.
+func (s *Shell) writeCertificate(id, dir string, from, to, issued time.Time) ([]string, error) {
+	st := s.staff.opts.Store
+	ctx, cancel := context.WithTimeout(context.Background(), checkInTimeout)
+	defer cancel()
+	visitor, err := st.Visitor(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := st.Certificate(ctx, visitor, from, to, issued)
+	if err != nil {
+		return nil, err
+	}
+	if dir == s.staff.opts.ExportsDir {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, &writeError{err}
+		}
+	}
+	paths, err := c.Write(dir)
+	if err != nil {
+		return nil, &writeError{err}
+	}
+	return paths, nil
 }
 
 // deleted shows the visitor as deleted and disables the actions.

@@ -108,6 +108,43 @@ func TestComputeHoursPairing(t *testing.T) {
 		t.Fatalf("communities:\n got %+v\nwant %+v", rep.Communities, wantGroups)
 	}
 
+	// By session: the same people, and sessions that add up to them.
+	bySession, err := ComputeHoursBySession(Rows(rows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Sessions != nil || !reflect.DeepEqual(bySession.Visitors, rep.Visitors) {
+		t.Fatalf("by session, visitors differ:\n got %+v\nwant %+v", bySession.Visitors, rep.Visitors)
+	}
+	sum := map[string]VisitorHours{}
+	for _, l := range bySession.Sessions {
+		v := sum[l.Subject]
+		v.Sessions++
+		v.ServiceMS += l.ServiceMS
+		v.Auto += l.Auto
+		v.Backfilled += l.Backfilled
+		if l.Unclosed {
+			v.Unclosed++
+		}
+		sum[l.Subject] = v
+	}
+	for _, v := range rep.Visitors {
+		s := sum[v.Subject]
+		if s.Sessions != v.Sessions || s.ServiceMS != v.ServiceMS || s.Auto != v.Auto || s.Backfilled != v.Backfilled ||
+			s.Unclosed != v.Unclosed {
+			t.Errorf("%s: sessions add up to %+v, the person's line is %+v", v.Subject, s, v)
+		}
+	}
+	var a []int64
+	for _, l := range bySession.Sessions {
+		if l.Subject == "a" {
+			a = append(a, l.ServiceMS/60_000)
+		}
+	}
+	if !reflect.DeepEqual(a, []int64{30, 30}) || bySession.Sessions[0].SessionStartMS > bySession.Sessions[len(bySession.Sessions)-1].SessionStartMS {
+		t.Errorf("a's sessions: %v minutes; want two of 30, in order of start", a)
+	}
+
 	// Teams: b and d (and g, who served, and x, who did not) are 雷锋团;
 	// a, b and the unknown visitor y are 龙城义工; the team with no member
 	// recorded is left out, and memberships of a team not given are skipped.

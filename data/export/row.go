@@ -1,6 +1,7 @@
 // Package export writes the kiosk's attendance log and service-hours report
 // as files staff open in Chinese Excel, WPS or LibreOffice: CSV (UTF-8 with a
-// BOM, or GB18030) and XLSX.
+// BOM, or GB18030) and XLSX; and a volunteer's service record
+// (志愿服务记录证明, Certificate) as A4 pages to print.
 //
 // It imports no Fyne and no SQL driver: records come in through a Source, a
 // callback that a store (sqlite.Store.EachAttendance) or a test fills. Dates

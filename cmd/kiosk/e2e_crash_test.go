@@ -101,6 +101,10 @@ func TestKillNineLosesNoAcknowledgedCheckIn(t *testing.T) {
 			k.kill9(t)
 			kills++
 			mustHold(t, db, acked)
+			// A fresh X server for each start, as after a reboot: the
+			// start must not depend on what the killed process left in
+			// the old one.
+			d = startXvfb(t, 1024, 600)
 			k = startKiosk(t, d, db)
 			time.Sleep(time.Second) // let it take the keyboard
 			last = nil

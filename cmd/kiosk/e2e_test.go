@@ -131,11 +131,20 @@ func startXvfb(t *testing.T, w, h int) display {
 	defer pr.Close()
 	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", fmt.Sprintf("%dx%dx24", w, h), "-nolisten", "tcp")
 	cmd.ExtraFiles = []*os.File{pw}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	pw.Close()
 	t.Cleanup(func() {
+		if t.Failed() {
+			state := "running"
+			if err := cmd.Process.Signal(syscall.Signal(0)); err != nil {
+				state = "gone: " + err.Error()
+			}
+			t.Logf("Xvfb (%s) output:\n%s", state, out.String())
+		}
 		cmd.Process.Signal(syscall.SIGTERM) // lets Xvfb remove its socket and lock
 		done := make(chan struct{})
 		go func() { cmd.Wait(); close(done) }()

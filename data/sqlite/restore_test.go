@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -138,5 +139,50 @@ func TestIssuePassSkipsNumbersSeenInCheckIns(t *testing.T) {
 	ref, err := s.IssuePass(ctx, v.ID, k, 2)
 	if err != nil || ref.No != 39 {
 		t.Fatalf("pass %+v (%v), want number 39", ref, err)
+	}
+}
+
+// TestOwnActivePass: a visitor's pass of any key whose private key the
+// kiosk holds is found, the newest first, with that key; passes of other
+// kiosks' keys and revoked passes are not.
+func TestOwnActivePass(t *testing.T) {
+	s := openTemp(t)
+	k1, err := s.NewOwnKey(ctx, "centre", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, want, _, _ := s.OwnKey(ctx)
+	v, _, _ := s.Register(ctx, data.Visitor{Phone: "13033334444"})
+	if _, _, _, found, err := s.OwnActivePass(ctx, v.ID); err != nil || found {
+		t.Fatalf("a visitor without a pass: found %v (%v)", found, err)
+	}
+	other := data.PassRef{KeyID: k1 + 1, No: 7} // another kiosk's, known here by sync
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO keys(key_id, public, site_id, created_ms) VALUES(?, ?, 'wenhuayuan', 0)`,
+		other.KeyID, make([]byte, 32)); err != nil {
+		t.Fatal(err)
+	}
+	mine, err := s.IssuePass(ctx, v.ID, k1, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2, err := s.NewOwnKey(ctx, "centre", 3000) // a restore's new key
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.IssuePass(ctx, v.ID, other.KeyID, 4000); err != nil {
+		t.Fatal(err)
+	}
+	if ref, _, _, _ := s.ActivePass(ctx, v.ID); ref.KeyID != other.KeyID {
+		t.Fatalf("newest pass %+v, want the other kiosk's", ref)
+	}
+	ref, issued, priv, found, err := s.OwnActivePass(ctx, v.ID)
+	if err != nil || !found || ref != mine || issued != 2000 || !bytes.Equal(priv, want) {
+		t.Fatalf("own pass %+v issued %d found %v (%v), want %+v of key %d", ref, issued, found, err, mine, k1)
+	}
+	if _, err := s.ReissuePass(ctx, v.ID, k2, "王老师", 5000); err != nil {
+		t.Fatal(err)
+	}
+	if ref, _, _, _, _ := s.OwnActivePass(ctx, v.ID); ref.KeyID != k2 {
+		t.Fatalf("after a reissue the own pass is %+v, want one of key %d", ref, k2)
 	}
 }

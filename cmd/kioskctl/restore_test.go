@@ -40,7 +40,7 @@ func TestRestoreGivesTheKioskANewKey(t *testing.T) {
 		t.Fatalf("restore while the kiosk runs: exit %d %q", exit, errOut)
 	}
 	out := mustCtl(t, "restore", "--db", db, "--from", bak)
-	if !strings.Contains(out, "with a new signing key") || !strings.Contains(out, db+sqlite.RestoreSuffix) {
+	if !strings.Contains(out, "with a new signing key") || !strings.Contains(out, db+sqlite.RestoreSuffix+"-") {
 		t.Fatalf("restore printed %q", out)
 	}
 	fresh := strings.TrimSpace(mustCtl(t, "register", "--db", db, "--phone", "13033334444", "--name", "乙某"))

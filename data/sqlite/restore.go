@@ -7,12 +7,16 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
 )
 
-// RestoreSuffix is added to the database's name for the copy of the database
-// a Restore replaced (its -wal and -shm files follow it).
+// RestoreSuffix is added to the database's name, followed by the time of
+// the restore (UTC, "-20060102-150405"), for the copy of the database a
+// Restore replaced (its -wal and -shm files follow it). A second restore in
+// the same second adds "-2", "-3"...: a replaced database is never
+// overwritten.
 const RestoreSuffix = ".before-restore"
 
 // ErrNotKioskDB is returned (wrapped) by Restore for a backup that is an
@@ -40,9 +44,9 @@ type Restored struct {
 // The backup is only read: it is copied with SQLite's online backup API to
 // a temporary file beside path, brought up to date (migrations), checked
 // (PRAGMA quick_check) and given the new key there; only then is the
-// database at path moved, with its -wal and -shm files, to path +
-// RestoreSuffix (replacing an earlier one) and the temporary file renamed
-// to path. A backup that fails its check (ErrCorrupt), is not a kiosk's
+// database at path moved, with its -wal and -shm files, to a name not yet
+// taken (path + RestoreSuffix + the time: asideName) and the temporary file
+// renamed to path. A backup that fails its check (ErrCorrupt), is not a kiosk's
 // (ErrNotKioskDB) or cannot be read leaves path as it was. The kiosk must
 // not be running: its open database would go on writing the replaced file.
 // Restore refuses (ErrInUse) when it finds the database at path open
@@ -75,9 +79,8 @@ func Restore(ctx context.Context, path, from string, nowMS int64) (Restored, err
 		return r, fmt.Errorf("backup %s: %w", from, err)
 	}
 	if _, err := os.Stat(path); err == nil {
-		r.Previous = path + RestoreSuffix
+		r.Previous = asideName(path, nowMS)
 		for _, sfx := range []string{"-wal", "-shm", ""} {
-			os.Remove(r.Previous + sfx)
 			if err := os.Rename(path+sfx, r.Previous+sfx); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return r, fmt.Errorf("cannot move %s aside: %w", path+sfx, err)
 			}
@@ -87,6 +90,27 @@ func Restore(ctx context.Context, path, from string, nowMS int64) (Restored, err
 		return r, err
 	}
 	return r, nil
+}
+
+// asideName returns the name under which Restore keeps the database at path
+// it replaces at nowMS (UTC ms): path + RestoreSuffix + "-YYYYMMDD-HHMMSS"
+// (UTC), with "-2", "-3"... added when that name, or its -wal or -shm file,
+// is taken.
+func asideName(path string, nowMS int64) string {
+	base := path + RestoreSuffix + time.UnixMilli(nowMS).UTC().Format("-20060102-150405")
+	name := base
+	for n := 2; ; n++ {
+		taken := false
+		for _, sfx := range []string{"", "-wal", "-shm"} {
+			if _, err := os.Lstat(name + sfx); !errors.Is(err, os.ErrNotExist) {
+				taken = true
+			}
+		}
+		if !taken {
+			return name
+		}
+		name = fmt.Sprintf("%s-%d", base, n)
+	}
 }
 
 // prepareRestored opens the copy of a backup at path (migrating it), checks

@@ -60,7 +60,7 @@ func TestRestoreGivesANewKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.DeviceID != dev || r.KeyID == k1 || r.KeyID == 0 || r.Previous != path+RestoreSuffix {
+	if r.DeviceID != dev || r.KeyID == k1 || r.KeyID == 0 || r.Previous != path+RestoreSuffix+"-19700101-000002" {
 		t.Fatalf("restore: %+v (device %s, old key %d)", r, dev, k1)
 	}
 	if _, err := os.Stat(r.Previous); err != nil {
@@ -184,5 +184,47 @@ func TestOwnActivePass(t *testing.T) {
 	}
 	if ref, _, _, _, _ := s.OwnActivePass(ctx, v.ID); ref.KeyID != k2 {
 		t.Fatalf("after a reissue the own pass is %+v, want one of key %d", ref, k2)
+	}
+}
+
+// TestRestoreKeepsEveryReplacedDatabase: restoring twice, even in the same
+// second, keeps both replaced databases, each named with the restore's time.
+func TestRestoreKeepsEveryReplacedDatabase(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "kiosk.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.DeviceID(ctx)
+	bak := filepath.Join(dir, "bak.db")
+	if err := s.Backup(ctx, bak); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	now := time.Date(2026, 11, 29, 11, 22, 33, 0, time.UTC).UnixMilli()
+	want := []string{path + ".before-restore-20261129-112233", path + ".before-restore-20261129-112233-2",
+		path + ".before-restore-20261129-112234"}
+	for i, at := range []int64{now, now + 500, now + 1000} {
+		r, err := Restore(ctx, path, bak, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Previous != want[i] {
+			t.Fatalf("restore %d kept the replaced database as %s, want %s", i+1, r.Previous, want[i])
+		}
+	}
+	keys := map[uint32]bool{}
+	for _, f := range want {
+		p, err := Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k, _, _, _ := p.OwnKey(ctx)
+		p.Close()
+		keys[k] = true
+	}
+	if len(keys) != 3 {
+		t.Fatalf("the kept databases hold own keys %v: one was overwritten", keys)
 	}
 }

@@ -40,7 +40,8 @@ func TestRestoreGivesTheKioskANewKey(t *testing.T) {
 		t.Fatalf("restore while the kiosk runs: exit %d %q", exit, errOut)
 	}
 	out := mustCtl(t, "restore", "--db", db, "--from", bak)
-	if !strings.Contains(out, "with a new signing key") || !strings.Contains(out, db+sqlite.RestoreSuffix) {
+	if !strings.Contains(out, "with a new signing key") || !strings.Contains(out, db+sqlite.RestoreSuffix+"-") ||
+		!strings.Contains(out, "0 check-ins (0 not yet sent to the hub), 1 visitors registered") {
 		t.Fatalf("restore printed %q", out)
 	}
 	fresh := strings.TrimSpace(mustCtl(t, "register", "--db", db, "--phone", "13033334444", "--name", "乙某"))
@@ -60,5 +61,30 @@ func TestRestoreGivesTheKioskANewKey(t *testing.T) {
 	}
 	if out := mustCtl(t, "register", "--db", db, "--phone", "13033334444"); strings.TrimSpace(out) != fresh {
 		t.Fatalf("after a refused restore the visitor's pass is %q, want %q", out, fresh)
+	}
+}
+
+// TestRestoreRefusesAnotherKiosksBackup: the tester's steps — a copy of
+// kiosk A's database, kiosk B's backup restored over it — are refused with
+// both device ids named; --force restores it as B.
+func TestRestoreRefusesAnotherKiosksBackup(t *testing.T) {
+	ctx := context.Background()
+	a, b := seededDB(t), seededDB(t)
+	ids := map[string]string{}
+	for _, db := range []string{a, b} {
+		st, err := sqlite.Open(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[db], _ = st.DeviceID(ctx)
+		st.Close()
+	}
+	exit, _, errOut := ctl(t, "restore", "--db", a, "--from", b)
+	if exit != 1 || !strings.Contains(errOut, ids[a]) || !strings.Contains(errOut, ids[b]) || !strings.Contains(errOut, "--force") {
+		t.Fatalf("restore of another kiosk's backup: exit %d %q", exit, errOut)
+	}
+	out := mustCtl(t, "restore", "--db", a, "--from", b, "--force")
+	if !strings.Contains(out, "as device "+ids[b]) || !strings.Contains(out, "was device "+ids[a]) {
+		t.Fatalf("forced restore printed %q", out)
 	}
 }

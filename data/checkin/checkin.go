@@ -394,8 +394,9 @@ type Registration struct {
 }
 
 // Register finds or creates the visitor with this phone number (any common
-// mainland format) and returns their current pass code, issuing one when they
-// have none of this kiosk's key; it never revokes a pass (StaffReissue
+// mainland format) and returns their current pass code, issuing one of the
+// current key when they have no pass of any of this kiosk's own keys
+// (sqlite.Store.OwnActivePass); it never revokes a pass (StaffReissue
 // does). communityID (a site id) updates the visitor when given; name
 // (normalised: data.NormaliseName) names a visitor who has no name yet, and
 // never replaces a registered one (compare Registration.Visitor.Name with
@@ -412,17 +413,20 @@ func (s *Service) Register(ctx context.Context, phone, communityID, name string)
 		return Registration{}, err
 	}
 	reg := Registration{Visitor: v, Created: created}
-	ref, issuedMS, found, err := s.store.ActivePass(ctx, v.ID)
+	ref, issuedMS, priv, found, err := s.store.OwnActivePass(ctx, v.ID)
 	if err != nil {
 		return reg, err
 	}
-	if !found || ref.KeyID != s.key.ID {
-		// No pass yet, or one signed by another kiosk's key that this kiosk
-		// cannot re-create: issue a pass of this kiosk's own. The other
+	if !found {
+		// No pass yet, or only passes signed by other kiosks' keys that this
+		// kiosk cannot re-create: issue a pass of this kiosk's own. The other
 		// kiosk's pass keeps working: only staff revoke a pass.
 		return s.issue(ctx, reg)
 	}
-	reg.Code, err = pass.Encode(s.key, pass.Payload{No: ref.No, IssuedDay: pass.Day(time.UnixMilli(issuedMS))})
+	// A pass of any of this kiosk's keys, the current one or one from before
+	// a restore, is shown again as it was issued.
+	reg.Code, err = pass.Encode(pass.Key{ID: ref.KeyID, Private: priv},
+		pass.Payload{No: ref.No, IssuedDay: pass.Day(time.UnixMilli(issuedMS))})
 	return reg, err
 }
 

@@ -127,6 +127,37 @@ func TestRegisterKeepsAnotherKiosksPass(t *testing.T) {
 	}
 }
 
+// TestRegisterAfterANewKeyShowsTheSamePass: after a restore gave the kiosk
+// a new signing key, a returning visitor gets their pass of the earlier key
+// back (it is still this kiosk's own), and it still checks them in; a new
+// visitor gets a pass of the new key.
+func TestRegisterAfterANewKeyShowsTheSamePass(t *testing.T) {
+	s, st, c := setup(t, event("taiji", "centre", "09:00", "10:30"))
+	before := register(t, s, "13800138000")
+	k2, err := st.NewOwnKey(ctx, "centre", c.now().UnixMilli()+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := New(ctx, st, Options{SiteID: "centre", Now: c.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s2.key.ID != k2 {
+		t.Fatalf("the service signs with key %d, want the new %d", s2.key.ID, k2)
+	}
+	again := register(t, s2, "13800138000")
+	if again.Issued || again.Code != before.Code {
+		t.Fatalf("returning visitor after a new key: %+v, want their pass %s back", again, before.Code)
+	}
+	if r := scan(t, s2, again.Code, "taiji"); r.Outcome != data.Accepted || r.Record.VisitorID != before.Visitor.ID {
+		t.Fatalf("the re-shown pass scanned: %+v", r)
+	}
+	fresh := register(t, s2, "13900139000")
+	if p, err := pass.Parse(fresh.Code); err != nil || p.KeyID != k2 || !fresh.Issued {
+		t.Fatalf("a new visitor's pass %+v (%v), want one of key %d", fresh, err, k2)
+	}
+}
+
 func TestScanInDuplicateOutAlreadyOut(t *testing.T) {
 	s, st, c := setup(t, event("taiji", "centre", "09:00", "10:30"))
 	code := register(t, s, "13800138000").Code

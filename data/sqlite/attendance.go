@@ -154,13 +154,32 @@ func (s *Store) Register(ctx context.Context, v data.Visitor) (out data.Visitor,
 // ActivePass returns the visitor's newest unrevoked pass and its issue time
 // (UTC ms); found is false when the visitor has none.
 func (s *Store) ActivePass(ctx context.Context, visitorID string) (ref data.PassRef, issuedMS int64, found bool, err error) {
-	err = s.r.QueryRowContext(ctx, `SELECT key_id, no, issued_ms FROM passes
-		WHERE visitor_id = ? AND revoked_ms = 0 ORDER BY issued_ms DESC, no DESC LIMIT 1`, visitorID).
-		Scan(&ref.KeyID, &ref.No, &issuedMS)
+	ref, issuedMS, _, found, err = s.activePass(ctx, visitorID, false)
+	return ref, issuedMS, found, err
+}
+
+// OwnActivePass returns the visitor's newest unrevoked pass signed by one of
+// this kiosk's own keys whose private key is still held (any of them, not
+// only OwnKey's: a restore adds a new key and the visitors' passes of the
+// earlier ones stay theirs), its issue time (UTC ms) and that private key;
+// found is false when the visitor has no such pass (none, or only passes of
+// other kiosks' keys).
+func (s *Store) OwnActivePass(ctx context.Context, visitorID string) (ref data.PassRef, issuedMS int64, priv ed25519.PrivateKey, found bool, err error) {
+	return s.activePass(ctx, visitorID, true)
+}
+
+// activePass is ActivePass, or OwnActivePass when own is true.
+func (s *Store) activePass(ctx context.Context, visitorID string, own bool) (ref data.PassRef, issuedMS int64, priv ed25519.PrivateKey, found bool, err error) {
+	var b []byte
+	err = s.r.QueryRowContext(ctx, `SELECT p.key_id, p.no, p.issued_ms, k.private FROM passes p
+		LEFT JOIN keys k ON k.key_id = p.key_id
+		WHERE p.visitor_id = ? AND p.revoked_ms = 0 AND (NOT ? OR k.private IS NOT NULL)
+		ORDER BY p.issued_ms DESC, p.no DESC LIMIT 1`, visitorID, own).
+		Scan(&ref.KeyID, &ref.No, &issuedMS, &b)
 	if errors.Is(err, sql.ErrNoRows) {
-		return ref, 0, false, nil
+		return ref, 0, nil, false, nil
 	}
-	return ref, issuedMS, err == nil, err
+	return ref, issuedMS, b, err == nil, err
 }
 
 // IssuePass records a new pass for the visitor under key keyID, numbered as

@@ -74,7 +74,7 @@ func TestACopyCannotEnrolAndARestoreSendsItsNewKey(t *testing.T) {
 		}
 		path := a.st.Path()
 		a.st.Close()
-		r, err := sqlite.Restore(ctx, path, bak, time.Now().UnixMilli())
+		r, err := sqlite.Restore(ctx, path, bak, time.Now().UnixMilli(), false)
 		if err != nil || r.DeviceID != dev || r.KeyID == oldKey {
 			t.Fatalf("restore: %+v %v", r, err)
 		}
@@ -116,6 +116,53 @@ func TestACopyCannotEnrolAndARestoreSendsItsNewKey(t *testing.T) {
 		}
 		if _, err := hubsync.Enrol(ctx, cp, h.URL(), code, nil); err != nil {
 			t.Fatalf("enrolment after the revocation: %v", err)
+		}
+	})
+}
+
+// TestARestoreOfABackupFromBeforeTheEnrolmentStaysEnrolled: a kiosk's own
+// backup taken before it enrolled, restored, leaves the kiosk enrolled (it
+// is not a copy to enrol again): its next round works and sends the new key.
+func TestARestoreOfABackupFromBeforeTheEnrolmentStaysEnrolled(t *testing.T) {
+	eachBackend(t, func(t *testing.T, open func() hubsync.Store) {
+		h := startHub(t, open)
+		importCentre(t, h.store(), centre(time.Now()), false)
+		dir := t.TempDir()
+		path := filepath.Join(dir, "kiosk.db")
+		st, err := sqlite.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dev, _ := st.DeviceID(ctx)
+		bak := filepath.Join(dir, "bak.db")
+		if err := st.Backup(ctx, bak); err != nil {
+			t.Fatal(err)
+		}
+		code, _, err := hubsync.NewEnrolCode(ctx, h.store(), "st-a", 0, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := hubsync.Enrol(ctx, st, h.URL(), code, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := hubsync.NewClient(st, hubsync.ClientOptions{}).Round(ctx); err != nil {
+			t.Fatal(err)
+		}
+		st.Close()
+
+		r, err := sqlite.Restore(ctx, path, bak, time.Now().UnixMilli(), false)
+		if err != nil || !r.KeptEnrolment {
+			t.Fatalf("restore: %+v %v", r, err)
+		}
+		if st, err = sqlite.Open(path); err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if _, err := hubsync.NewClient(st, hubsync.ClientOptions{}).Round(ctx); err != nil {
+			t.Fatalf("round after restoring a backup from before the enrolment: %v", err)
+		}
+		if d := hubDevice(t, h.store(), dev); d.KeyID != r.KeyID || d.SiteID != "st-a" {
+			t.Fatalf("the hub holds %+v after the restore, want key %d", d, r.KeyID)
 		}
 	})
 }

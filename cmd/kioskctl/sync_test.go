@@ -76,7 +76,7 @@ func TestEnrolAndSync(t *testing.T) {
 		t.Fatalf("event add for the centre on a station's kiosk: exit %d, %q, %q", exit, theirs, errOut)
 	}
 	out = mustCtl(t, "sync", "--db", db)
-	if !strings.Contains(out, "up: 1 stored, 0 already stored, 1 rejected, 0 revocations, 1 content edits (0 rejected)") ||
+	if !strings.Contains(out, "up: 1 stored, 0 already stored, 1 rejected, 0 revocations, content edits 1 sent, 1 stored, 0 rejected;") ||
 		!strings.Contains(out, "rejected "+bad.ID+": invalid") || !strings.Contains(out, "0 waiting") {
 		t.Fatalf("sync printed %q", out)
 	}
@@ -86,6 +86,43 @@ func TestEnrolAndSync(t *testing.T) {
 	recs, err := hubsync.CheckIns(ctx, hub, hubsync.Filter{})
 	if err != nil || len(recs) != 1 || recs[0].ID != good.ID || recs[0].SiteID != "st-a" {
 		t.Fatalf("hub holds %+v (%v)", recs, err)
+	}
+
+	// An edit of the centre's content made while the kiosk was not
+	// enrolled is rejected by the hub; it is listed as kept at that round
+	// and at every round after, and the rounds exit 0.
+	setToken := func(token string) {
+		t.Helper()
+		st, err := sqlite.Open(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if err := st.SetSetting(ctx, sqlite.SettingHubToken, token); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err = sqlite.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enrolment, _, err := st.HubEnrolment(ctx)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	setToken("")
+	theirs := strings.TrimSpace(mustCtl(t, "event", "add", "--db", db, "--site", "centre", "--title", "中心讲座",
+		"--start", "2026-12-01T09:00:00+08:00", "--end", "2026-12-01T10:00:00+08:00"))
+	setToken(enrolment.Token)
+	kept := "1 edits kept on this kiosk, refused by the hub:\n  event " + theirs + ": forbidden"
+	out = mustCtl(t, "sync", "--db", db)
+	if !strings.Contains(out, "content edits 1 sent, 0 stored, 1 rejected;") || !strings.Contains(out, kept) {
+		t.Fatalf("sync with an edit the hub refuses printed %q", out)
+	}
+	out = mustCtl(t, "sync", "--db", db)
+	if !strings.Contains(out, "content edits 0 sent, 0 stored, 0 rejected;") || !strings.Contains(out, kept) {
+		t.Fatalf("the next sync printed %q", out)
 	}
 }
 

@@ -784,12 +784,21 @@ func TestSyncShowsRejectedEdits(t *testing.T) {
 		}
 		answers = append(answers, sqlite.ContentAnswer{Kind: "event", ID: evs[i].ID, Rev: 1, Status: "rejected", Reason: reason})
 	}
+	if err := k.store.SetHonourHidden(ctx, "zhaohaisheng", true); err != nil {
+		t.Fatal(err)
+	}
+	answers = append(answers, sqlite.ContentAnswer{Kind: "honour", ID: "zhaohaisheng", Rev: 1, Status: "rejected",
+		Reason: hubsync.RejectForbidden + ": site"})
 	if err := k.store.MarkContentSent(ctx, answers, k.now.UnixMilli()); err != nil {
 		t.Fatal(err)
 	}
 	f.st.LastSyncMS++
 	k.shell.SyncChanged()
-	k.mustShow("1 项修改中心平台未接受：只能改本站及下属站点的内容", "1 项修改中心平台未接受：内容不完整")
+	// Each refused item is named, with why.
+	k.mustShow("3 项修改中心平台未接受，仍按本机修改保留：\n" +
+		"· 活动「" + evs[0].Title + "」：只能改本站及下属站点的内容\n" +
+		"· 活动「" + evs[1].Title + "」：内容不完整或照片不合要求\n" +
+		"· 光荣榜「赵海生」：只能改本站及下属站点的内容")
 	k.mustFit("sync screen with rejected edits")
 }
 

@@ -24,14 +24,17 @@ const enrolTimeout = 30 * time.Second
 // --url` prints as a QR code. The scan comes here (scanTaker) instead of
 // checking anyone in; the screen shows the hub and the site the invite is
 // for, and 确认加入 enrols the kiosk there as `kioskctl enrol` does
-// (hubsync.Enrol).
+// (hubsync.Enrol). A kiosk enrolled already is told so first, and when the
+// hub refuses it as enrolled (hubsync.ErrDeviceEnrolled) it is told how to
+// move: the administrator revokes it at the hub first.
 type enrolScreen struct {
 	staffPage
 	shell *Shell
 	from  *syncScreen // shown again after the enrolment, with its news
 	// invite is the last invite scanned, zero before one.
 	invite  hubsync.Invite
-	running bool // an enrolment is in progress
+	running bool             // an enrolment is in progress
+	current *widget.RichText // the hub and site this kiosk is enrolled at, if any
 	status  *widget.RichText
 	target  *widget.RichText // the invite's hub and site
 	detail  *widget.RichText // the error, in small type
@@ -47,6 +50,8 @@ func newEnrolScreen(s *Shell, from *syncScreen) *enrolScreen {
 // Build asks for the invite.
 func (e *enrolScreen) Build() fyne.CanvasObject {
 	s := e.shell
+	e.current = text("", widget.RichTextStyle{ColorName: colorNameTextSoft, SizeName: theme.SizeNameCaptionText})
+	e.showCurrent()
 	e.status = text(lang.L("sync.joinScan"), styleHeading)
 	e.target = text("", styleReading)
 	e.target.Hide()
@@ -55,9 +60,29 @@ func (e *enrolScreen) Build() fyne.CanvasObject {
 	e.detail.Hide()
 	e.join = s.button(lang.L("sync.joinConfirm"), theme.ConfirmIcon(), widget.HighImportance, e.enrol)
 	e.join.Hide()
-	e.box = container.NewVBox(e.status, e.target, e.detail)
+	e.box = container.NewVBox(e.current, e.status, e.target, e.detail)
 	e.body = container.NewVBox(s.card(e.box, nil), e.join)
 	return s.staffFrame(lang.L("sync.join"), true, e.body)
+}
+
+// showCurrent says which hub and site this kiosk is enrolled at, and
+// hides the line when it is not enrolled.
+func (e *enrolScreen) showCurrent() {
+	ctx, cancel := e.shell.query()
+	defer cancel()
+	cur, ok, err := e.shell.staff.opts.Store.HubEnrolment(ctx)
+	switch {
+	case err != nil:
+		showText(e.current, lang.L("reason.storage"))
+	case !ok:
+		showText(e.current, "")
+	default:
+		site := cur.SiteID
+		if names, err := e.shell.sites(ctx); err == nil && names[site] != "" {
+			site = lang.L("sync.joinSite", map[string]any{"Name": names[site], "ID": site})
+		}
+		showText(e.current, lang.L("sync.joinAlready", map[string]any{"Hub": cur.HubURL, "Site": site}))
+	}
 }
 
 // relayout lays the screen out again after texts were shown or hidden.
@@ -114,14 +139,27 @@ func (e *enrolScreen) enrol() {
 		ctx, cancel := context.WithTimeout(context.Background(), enrolTimeout)
 		defer cancel()
 		_, err := hubsync.Enrol(ctx, st, in.HubURL, in.Code, nil)
+		msg := ""
+		if err != nil {
+			msg = enrolError(err)
+			// Refused as enrolled while enrolled: this kiosk moving, not a
+			// copy of another.
+			if _, enrolled, serr := st.HubEnrolment(ctx); serr == nil && enrolled && errors.Is(err, hubsync.ErrDeviceEnrolled) {
+				dev, derr := st.DeviceID(ctx)
+				if derr == nil {
+					msg = lang.L("sync.joinMove", map[string]any{"Device": dev})
+				}
+			}
+		}
 		fyne.Do(func() {
 			e.running = false
 			defer e.relayout()
 			if err != nil {
 				e.join.Enable()
-				e.fail(enrolError(err), err)
+				e.fail(msg, err)
 				return
 			}
+			e.showCurrent()
 			e.join.Hide()
 			say(e.status, lang.L("sync.joinDone"), true)
 			if e.from != nil {

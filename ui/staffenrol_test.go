@@ -168,3 +168,37 @@ func TestEnrolFailuresAreExplained(t *testing.T) {
 	}
 	k.mustFit("enrol: a failure")
 }
+
+// TestEnrolOfAnEnrolledKiosk: the screen says first where the kiosk is
+// enrolled; an invite for another site of the same hub is refused, and the
+// screen says how to move the kiosk (revoke it at the hub first), not that
+// its database is a copy.
+func TestEnrolOfAnEnrolledKiosk(t *testing.T) {
+	k := newKiosk(t, small)
+	ctx := context.Background()
+	hub, srv := testHub(t)
+	first, _, err := hubsync.NewInvite(ctx, hub, srv.URL, "wenhuayuan", 0, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hubsync.Enrol(ctx, k.store, first.HubURL, first.Code, nil); err != nil {
+		t.Fatal(err)
+	}
+	move, _, err := hubsync.NewInvite(ctx, hub, srv.URL, "yongkangbeilu", 0, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := k.store.DeviceID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k.openEnrol()
+	k.mustShow("本机已加入 " + srv.URL + "，站点 文华苑社区新时代文明实践站（wenhuayuan）")
+	k.scan(move.Text())
+	k.tapButton("确认加入")
+	k.shell.Wait()
+	k.mustShow("本机已加入这个中心平台。要改到别的站点或中心平台，请管理员先在中心平台注销本机（hub revoke --device " +
+		dev + "），再扫描加入二维码。")
+	k.mustNotShow("复制来的")
+	k.mustFit("enrol: an enrolled kiosk moving")
+}

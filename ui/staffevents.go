@@ -19,12 +19,18 @@ import (
 // eventOrder, a page at a time, beside the one selected with 复制为新活动, 修改, 取消活动 (or
 // 恢复活动) and 从U盘导入内容. Turning away from the page of the selected
 // event clears the selection, so the buttons never act on an event out of
-// sight; 取消活动 asks first.
+// sight; 取消活动 asks first. An event of a site this kiosk may not edit
+// (sqlite.Store.EditableSites) is shown read-only, with why; a copy of it
+// goes to the kiosk's enrolled site.
 type eventAdmin struct {
 	staffPage
 	shell  *Shell
 	events []data.Event
 	sel    int // index in events; -1 when none is selected
+	// may tells the sites whose events this kiosk may edit; own is the
+	// site it is enrolled for ("" when not enrolled).
+	may func(siteID string) bool
+	own string
 
 	list    *pager
 	detail  *widget.RichText
@@ -46,6 +52,9 @@ func (e *eventAdmin) Build() fyne.CanvasObject {
 	e.list.onTurn = e.turned
 	e.copyBtn = s.button(lang.L("manage.copy"), theme.ContentCopyIcon(), widget.HighImportance, func() {
 		if ev, ok := e.selected(); ok {
+			if !e.may(ev.SiteID) {
+				ev.SiteID = e.own
+			}
 			s.Show(newEventForm(s, ev, true, e.saved))
 		}
 	})
@@ -67,12 +76,15 @@ func (e *eventAdmin) Build() fyne.CanvasObject {
 	return s.staffFrame(lang.L("staff.events"), true, container.New(&splitLayout{ratio: 0.55}, e.list.box, right))
 }
 
-// read reads the events in eventOrder.
+// read reads the events in eventOrder and which sites' this kiosk may edit.
 func (e *eventAdmin) read() error {
 	ctx, cancel := e.shell.query()
 	defer cancel()
 	events, err := e.shell.staff.opts.Store.Events(ctx)
 	if err != nil {
+		return err
+	}
+	if e.may, e.own, err = e.shell.staff.opts.Store.EditableSites(ctx); err != nil {
 		return err
 	}
 	e.shell.eventOrder(events)
@@ -168,17 +180,23 @@ func (e *eventAdmin) showList() {
 	e.showSelected()
 }
 
-// showSelected describes the selected event and names the cancel button.
+// showSelected describes the selected event and names the cancel button;
+// an event of a site this kiosk may not edit it says is read-only here.
 func (e *eventAdmin) showSelected() {
 	ev, has := e.selected()
+	editable := has && e.may(ev.SiteID)
 	setEnabled(e.copyBtn, has)
-	setEnabled(e.editBtn, has)
-	setEnabled(e.cancel, has)
+	setEnabled(e.editBtn, editable)
+	setEnabled(e.cancel, editable)
 	if !has {
 		setText(e.detail, lang.L("manage.pick"))
 		return
 	}
-	setText(e.detail, e.shell.eventSummary(ev))
+	if editable {
+		setText(e.detail, e.shell.eventSummary(ev))
+	} else {
+		setText(e.detail, e.shell.eventSummary(ev)+"\n"+lang.L("manage.otherSite"))
+	}
 	if ev.Cancelled {
 		e.cancel.SetText(lang.L("manage.uncancel"))
 		e.cancel.Importance = widget.MediumImportance

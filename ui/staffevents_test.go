@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/sqlite"
 )
 
 // event reads the event id from the kiosk's store.
@@ -254,4 +255,40 @@ func TestImportContentFromUSB(t *testing.T) {
 		}
 	}
 	t.Errorf("the list does not show the imported event: %q", k.texts())
+}
+
+// TestEventsOfOtherSitesAreReadOnly: on a kiosk enrolled for a station, the
+// centre's event cannot be changed or cancelled (its hub would refuse it),
+// and a copy of it is the station's.
+func TestEventsOfOtherSitesAreReadOnly(t *testing.T) {
+	k := newKiosk(t, small)
+	if err := k.store.SetHubEnrolment(context.Background(), sqlite.Enrolment{HubURL: "http://127.0.0.1:8443", Token: "t",
+		SiteID: "yongkangbeilu"}); err != nil {
+		t.Fatal(err)
+	}
+	k.openEvents("文明实践开放日")
+	k.mustShow("这是其他站点的活动，本机不能修改或取消，可以复制为本站点的新活动。")
+	if !k.exactButton("取消活动").Disabled() || !k.exactButton("修改时间和名额").Disabled() {
+		t.Fatal("the centre's event can be changed on a station's kiosk")
+	}
+	k.tapButton("复制为新活动")
+	k.mustFit("新活动")
+	k.tapButton("保存")
+	k.mustShow("已保存。")
+	events, err := k.store.Events(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var copies []data.Event
+	for _, ev := range events {
+		if ev.Title == "文明实践开放日" && ev.ID != "kaifangri" {
+			copies = append(copies, ev)
+		}
+	}
+	if len(copies) != 1 || copies[0].SiteID != "yongkangbeilu" {
+		t.Fatalf("copies %+v, want one at yongkangbeilu", copies)
+	}
+	if k.event("kaifangri").Cancelled {
+		t.Fatal("the centre's event changed")
+	}
 }

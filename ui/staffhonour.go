@@ -20,12 +20,14 @@ import (
 
 // honourAdmin is staff mode's 光荣榜: every entry of the honour wall,
 // hidden ones included, beside the one selected with 新增, 修改, 隐藏 (or
-// 显示), 更换照片 and 删除照片.
+// 显示), 更换照片 and 删除照片. An entry of a site this kiosk may not edit
+// (sqlite.Store.EditableSites) is shown read-only, with why.
 type honourAdmin struct {
 	staffPage
 	shell   *Shell
 	entries []data.HonourEntry
 	sel     int
+	may     func(siteID string) bool // the sites whose entries this kiosk may edit
 
 	list    *pager
 	face    *fyne.Container
@@ -79,12 +81,16 @@ func (h *honourAdmin) Build() fyne.CanvasObject {
 	return s.staffFrame(lang.L("staff.honour"), true, container.New(&splitLayout{ratio: 0.45}, h.list.box, right))
 }
 
-// read reads the entries.
+// read reads the entries and which sites' this kiosk may edit.
 func (h *honourAdmin) read() error {
 	ctx, cancel := h.shell.query()
 	defer cancel()
 	entries, err := h.shell.staff.opts.Store.AllHonourEntries(ctx)
 	h.entries = entries
+	if err != nil {
+		return err
+	}
+	h.may, _, err = h.shell.staff.opts.Store.EditableSites(ctx)
 	return err
 }
 
@@ -137,13 +143,15 @@ func (h *honourAdmin) showList() {
 }
 
 // showSelected shows the selected entry's photo and words and names the
-// hide button.
+// hide button; an entry of a site this kiosk may not edit it says is
+// read-only here.
 func (h *honourAdmin) showSelected() {
 	has := h.sel < len(h.entries)
-	setEnabled(h.edit, has)
-	setEnabled(h.hide, has)
-	setEnabled(h.photo, has)
-	setEnabled(h.noPhoto, has && h.entries[h.sel].Photo != nil)
+	editable := has && h.may(h.entries[h.sel].SiteID)
+	setEnabled(h.edit, editable)
+	setEnabled(h.hide, editable)
+	setEnabled(h.photo, editable)
+	setEnabled(h.noPhoto, editable && h.entries[h.sel].Photo != nil)
 	h.face.Objects = nil
 	if !has {
 		setText(h.detail, "")
@@ -160,6 +168,9 @@ func (h *honourAdmin) showSelected() {
 		status = lang.L("honourAdmin.hidden")
 		h.hide.SetText(lang.L("honourAdmin.show"))
 		h.hide.SetIcon(theme.VisibilityIcon())
+	}
+	if !editable {
+		status += "\n" + lang.L("honourAdmin.otherSite")
 	}
 	setText(h.detail, e.Name+"\n"+joinNonEmpty(" · ", e.Title, e.Community)+"\n"+status)
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/sqlite"
 )
 
 // honourEntry reads the honour-wall entry id, hidden or not.
@@ -278,5 +279,33 @@ func TestHonourBadTextFiles(t *testing.T) {
 	k.mustShow("还没有选择文字文件")
 	if !k.exactButton("保存").Disabled() {
 		t.Error("保存 is enabled without a name")
+	}
+}
+
+// TestHonourOfOtherSitesIsReadOnly: on a kiosk enrolled for a station, the
+// centre's entries cannot be changed, hidden or given a photo; the
+// station's can.
+func TestHonourOfOtherSitesIsReadOnly(t *testing.T) {
+	k := newKiosk(t, small)
+	if err := k.store.SetHubEnrolment(context.Background(), sqlite.Enrolment{HubURL: "http://127.0.0.1:8443", Token: "t",
+		SiteID: "wenhuayuan"}); err != nil {
+		t.Fatal(err)
+	}
+	k.signIn()
+	k.tap("光荣榜")
+	k.mustFit("光荣榜")
+	k.tapOnPage("赵海生")
+	k.mustShow("这是其他站点的光荣榜人物，本机不能修改、隐藏或更换照片。")
+	for _, b := range []string{"修改", "隐藏", "更换照片"} {
+		if !k.exactButton(b).Disabled() {
+			t.Errorf("%s is enabled on the centre's entry", b)
+		}
+	}
+	k.tapOnPage("王桂兰")
+	k.mustNotShow("这是其他站点的光荣榜人物，本机不能修改、隐藏或更换照片。")
+	for _, b := range []string{"修改", "隐藏", "更换照片"} {
+		if k.exactButton(b).Disabled() {
+			t.Errorf("%s is disabled on the station's own entry", b)
+		}
 	}
 }

@@ -65,8 +65,9 @@ func (y *syncScreen) Build() fyne.CanvasObject {
 	y.command = text("", widget.RichTextStyle{ColorName: theme.ColorNameForeground, TextStyle: fyne.TextStyle{Monospace: true}})
 	y.command.Wrapping = fyne.TextWrapBreak
 	y.showHub()
-	y.box = container.NewVBox(y.state, y.facts, y.bar, y.problem, y.detail, y.edits)
-	left := container.NewVBox(s.card(y.box, nil), y.now)
+	y.box = container.NewVBox(y.state, y.facts, y.bar, y.problem, y.detail)
+	// The refused edits may be many: they scroll between the state and 立即同步.
+	left := container.NewBorder(s.card(y.box, nil), y.now, nil, nil, container.NewVScroll(y.edits))
 	join := s.button(lang.L("sync.join"), theme.LoginIcon(), widget.MediumImportance, func() { s.Show(newEnrolScreen(s, y)) })
 	right := container.NewVBox(text(lang.L("sync.enrolment"), styleHeading), s.card(container.NewVBox(y.hub, y.command), nil), join)
 	if s.hub.src == nil {
@@ -164,28 +165,50 @@ func (y *syncScreen) syncChanged(st hubsync.Status) {
 	y.box.Refresh()
 }
 
-// rejectedEdits says in plain words how many events and honour-wall
-// entries edited here the hub refused (sqlite.RejectedEdits), and why; ""
-// when none.
+// rejectedEdits names the events and honour-wall entries edited here that
+// the hub refused (sqlite.RejectedEdits), each with why in plain words; ""
+// when none. They stay on this kiosk as edited; nothing here undoes them.
 func (y *syncScreen) rejectedEdits() string {
 	ctx, cancel := y.shell.query()
 	defer cancel()
-	rej, err := y.shell.staff.opts.Store.RejectedEdits(ctx)
+	st := y.shell.staff.opts.Store
+	rej, err := st.RejectedEdits(ctx)
 	if err != nil {
 		return lang.L("reason.storage")
 	}
-	forbidden := 0
+	if len(rej) == 0 {
+		return ""
+	}
+	names := map[string]string{}
+	entries, err := st.AllHonourEntries(ctx)
+	if err != nil {
+		return lang.L("reason.storage")
+	}
+	for _, e := range entries {
+		names[hubsync.KindHonour+":"+e.ID] = e.Name
+	}
+	events, err := st.Events(ctx)
+	if err != nil {
+		return lang.L("reason.storage")
+	}
+	for _, e := range events {
+		names[hubsync.KindEvent+":"+e.ID] = e.Title
+	}
+	out := []string{lang.L("sync.editsRefused", map[string]any{"N": len(rej)})}
 	for _, r := range rej {
-		if strings.HasPrefix(r.Reason, hubsync.RejectForbidden) {
-			forbidden++
+		name := names[r.Kind+":"+r.ID]
+		if name == "" {
+			name = r.ID
 		}
-	}
-	var out []string
-	if forbidden > 0 {
-		out = append(out, lang.L("sync.editsForbidden", map[string]any{"N": forbidden}))
-	}
-	if n := len(rej) - forbidden; n > 0 {
-		out = append(out, lang.L("sync.editsInvalid", map[string]any{"N": n}))
+		item := lang.L("sync.editEvent", map[string]any{"Name": name})
+		if r.Kind == hubsync.KindHonour {
+			item = lang.L("sync.editHonour", map[string]any{"Name": name})
+		}
+		why := lang.L("sync.editsInvalid")
+		if strings.HasPrefix(r.Reason, hubsync.RejectForbidden) {
+			why = lang.L("sync.editsForbidden")
+		}
+		out = append(out, lang.L("sync.editRefused", map[string]any{"Item": item, "Why": why}))
 	}
 	return strings.Join(out, "\n")
 }

@@ -57,6 +57,18 @@ func enrol(ctx context.Context, args []string, out io.Writer) error {
 			*site, time.UnixMilli(exp).Format(time.RFC3339), code)
 		return nil
 	}
+	if *qr == "" {
+		*qr = "enrol-" + *site + ".png"
+	}
+	// The QR code is written to a file made beside it before the code is
+	// made, so that a folder that is missing or not writable leaves no live
+	// code behind.
+	f, err := os.CreateTemp(filepath.Dir(*qr), ".enrol-*.png")
+	if err != nil {
+		return fmt.Errorf("cannot write the QR code to %s, no code was made: %w", *qr, err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
 	in, exp, err := hubsync.NewInvite(ctx, st, *hubURL, *site, *ttl, time.Now())
 	if err != nil {
 		return siteHint(ctx, st, err)
@@ -66,10 +78,13 @@ func enrol(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *qr == "" {
-		*qr = "enrol-" + *site + ".png"
+	if _, err := f.Write(png); err != nil {
+		return err
 	}
-	if err := os.WriteFile(*qr, png, 0o600); err != nil {
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), *qr); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "one-time code for site %s, valid until %s, and as a QR code in %s: on the kiosk, "+

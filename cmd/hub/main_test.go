@@ -372,6 +372,11 @@ func testHubCommands(t *testing.T, db []string) {
 		!strings.Contains(errOut, "want http(s)://HOST") {
 		t.Fatalf("enrol --url without a scheme: exit %d %q", code, errOut)
 	}
+	// A QR file in a missing folder is refused before any code is made.
+	if code, out, errOut := hub(t, with("enrol", "--site", "st-b", "--url", url, "--qr", filepath.Join(dir, "nonexist", "x.png"))...); code != 1 ||
+		out != "" || !strings.Contains(errOut, "no code was made") {
+		t.Fatalf("enrol --qr into a missing folder: exit %d, printed %q, %q", code, out, errOut)
+	}
 	if code, _, errOut := hub(t, with("enrol", "--site", "st-b", "--qr", qrFile)...); code != 1 ||
 		!strings.Contains(errOut, "--qr needs --url") {
 		t.Fatalf("enrol --qr without --url: exit %d %q", code, errOut)

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	commands["sync"] = command{"run one sync round with the hub (push check-ins and content edits, then pull content): sync --db PATH", syncRound}
+	commands["sync"] = command{"run one sync round with the hub (push check-ins and content edits, then pull content) and list the edits the hub refused; exit 0 when the round completes: sync --db PATH", syncRound}
 }
 
 func syncRound(ctx context.Context, args []string, out io.Writer) error {
@@ -42,18 +42,26 @@ func syncRound(ctx context.Context, args []string, out io.Writer) error {
 	if perr != nil || cerr != nil {
 		return errors.Join(err, perr, cerr)
 	}
-	fmt.Fprintf(out, "up: %d stored, %d already stored, %d rejected, %d revocations, %d content edits (%d rejected); down: %d changes (cursor %d); %d waiting\n",
-		r.Stored, r.Already, r.Rejected, r.Revocations, r.Edits, r.EditsRejected, r.Changes, cursor, pending)
+	fmt.Fprintf(out, "up: %d stored, %d already stored, %d rejected, %d revocations, "+
+		"content edits %d sent, %d stored, %d rejected; down: %d changes (cursor %d); %d waiting\n",
+		r.Stored, r.Already, r.Rejected, r.Revocations, r.Edits+r.EditsRejected, r.Edits, r.EditsRejected,
+		r.Changes, cursor, pending)
 	if r.Rejected > 0 {
 		rej, _ := st.RejectedCheckIns(ctx)
 		for _, x := range rej {
 			fmt.Fprintf(out, "  rejected %s: %s\n", x.ID, x.Reason)
 		}
 	}
-	if r.EditsRejected > 0 {
-		rej, _ := st.RejectedEdits(ctx)
-		for _, x := range rej {
-			fmt.Fprintf(out, "  rejected %s %s: %s\n", x.Kind, x.ID, x.Reason)
+	// Every edit the hub refused, this round or before, stays on this kiosk
+	// as edited until it is edited again: all are listed at every round.
+	kept, kerr := st.RejectedEdits(ctx)
+	if kerr != nil {
+		return errors.Join(err, kerr)
+	}
+	if len(kept) > 0 {
+		fmt.Fprintf(out, "%d edits kept on this kiosk, refused by the hub:\n", len(kept))
+		for _, x := range kept {
+			fmt.Fprintf(out, "  %s %s: %s\n", x.Kind, x.ID, x.Reason)
 		}
 	}
 	if r.ClockOffsetMS > hubsync.MaxClockSkewMS || -r.ClockOffsetMS > hubsync.MaxClockSkewMS {

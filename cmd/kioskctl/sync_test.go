@@ -66,16 +66,18 @@ func TestEnrolAndSync(t *testing.T) {
 		}
 	}
 	st.Close()
-	// An event added here goes up; one added for the centre, above the
-	// kiosk's station, is rejected and listed.
+	// An event added here goes up; one for the centre, above the kiosk's
+	// station, is refused here, as the hub would refuse it.
 	ours := strings.TrimSpace(mustCtl(t, "event", "add", "--db", db, "--title", "甲站讲座",
 		"--start", "2026-12-01T09:00:00+08:00", "--end", "2026-12-01T10:00:00+08:00"))
-	theirs := strings.TrimSpace(mustCtl(t, "event", "add", "--db", db, "--site", "centre", "--title", "中心讲座",
-		"--start", "2026-12-01T09:00:00+08:00", "--end", "2026-12-01T10:00:00+08:00"))
+	if exit, theirs, errOut := ctl(t, "event", "add", "--db", db, "--site", "centre", "--title", "中心讲座",
+		"--start", "2026-12-01T09:00:00+08:00", "--end", "2026-12-01T10:00:00+08:00"); exit != 1 || theirs != "" ||
+		!strings.Contains(errOut, "another site cannot be edited on this kiosk: it belongs to site centre, this kiosk is enrolled for site st-a") {
+		t.Fatalf("event add for the centre on a station's kiosk: exit %d, %q, %q", exit, theirs, errOut)
+	}
 	out = mustCtl(t, "sync", "--db", db)
-	if !strings.Contains(out, "up: 1 stored, 0 already stored, 1 rejected, 0 revocations, 1 content edits (1 rejected)") ||
-		!strings.Contains(out, "rejected "+bad.ID+": invalid") || !strings.Contains(out, "rejected event "+theirs+": forbidden") ||
-		!strings.Contains(out, "0 waiting") {
+	if !strings.Contains(out, "up: 1 stored, 0 already stored, 1 rejected, 0 revocations, content edits 1 sent, 1 stored, 0 rejected;") ||
+		!strings.Contains(out, "rejected "+bad.ID+": invalid") || !strings.Contains(out, "0 waiting") {
 		t.Fatalf("sync printed %q", out)
 	}
 	if _, err := hub.ContentItem(ctx, hubsync.KindEvent, ours); err != nil {
@@ -84,6 +86,43 @@ func TestEnrolAndSync(t *testing.T) {
 	recs, err := hubsync.CheckIns(ctx, hub, hubsync.Filter{})
 	if err != nil || len(recs) != 1 || recs[0].ID != good.ID || recs[0].SiteID != "st-a" {
 		t.Fatalf("hub holds %+v (%v)", recs, err)
+	}
+
+	// An edit of the centre's content made while the kiosk was not
+	// enrolled is rejected by the hub; it is listed as kept at that round
+	// and at every round after, and the rounds exit 0.
+	setToken := func(token string) {
+		t.Helper()
+		st, err := sqlite.Open(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if err := st.SetSetting(ctx, sqlite.SettingHubToken, token); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err = sqlite.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enrolment, _, err := st.HubEnrolment(ctx)
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	setToken("")
+	theirs := strings.TrimSpace(mustCtl(t, "event", "add", "--db", db, "--site", "centre", "--title", "中心讲座",
+		"--start", "2026-12-01T09:00:00+08:00", "--end", "2026-12-01T10:00:00+08:00"))
+	setToken(enrolment.Token)
+	kept := "1 edits kept on this kiosk, refused by the hub:\n  event " + theirs + ": forbidden"
+	out = mustCtl(t, "sync", "--db", db)
+	if !strings.Contains(out, "content edits 1 sent, 0 stored, 1 rejected;") || !strings.Contains(out, kept) {
+		t.Fatalf("sync with an edit the hub refuses printed %q", out)
+	}
+	out = mustCtl(t, "sync", "--db", db)
+	if !strings.Contains(out, "content edits 0 sent, 0 stored, 0 rejected;") || !strings.Contains(out, kept) {
+		t.Fatalf("the next sync printed %q", out)
 	}
 }
 

@@ -96,8 +96,13 @@ func putEvent(ctx context.Context, tx *sql.Tx, e data.Event) error {
 
 // PutEvent creates or replaces one event (staff mode: made, changed or
 // cancelled) and, in the same transaction, puts it in the content outbox to
-// go up to the hub.
+// go up to the hub. It returns an error wrapping data.ErrOtherSite, and
+// stores nothing, when the event is or was of a site this kiosk may not edit
+// (EditableSites).
 func (s *Store) PutEvent(ctx context.Context, e data.Event) error {
+	if err := s.checkEditable(ctx, "events", e.ID, e.SiteID); err != nil {
+		return err
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		if err := putEvent(ctx, tx, e); err != nil {
 			return err

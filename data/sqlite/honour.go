@@ -36,9 +36,14 @@ var ErrNoHonourName = errors.New("an honour-wall entry needs a name")
 // SiteID must be a site of the store. The entry goes last on the wall:
 // its Sort is one more than the highest of any entry. It returns
 // ErrNoHonourName when h.Name is empty and ErrBadPhoto when h.Photo is
-// neither nil nor a photo CheckPhoto accepts.
+// neither nil nor a photo CheckPhoto accepts, and an error wrapping
+// data.ErrOtherSite when h.SiteID is a site this kiosk may not edit
+// (EditableSites).
 func (s *Store) SaveHonour(ctx context.Context, h data.HonourEntry) (string, error) {
 	if err := checkHonour(h); err != nil {
+		return "", err
+	}
+	if err := s.checkEditable(ctx, "honour", "", h.SiteID); err != nil {
 		return "", err
 	}
 	id := data.NewLocalID()
@@ -61,8 +66,9 @@ func (s *Store) SaveHonour(ctx context.Context, h data.HonourEntry) (string, err
 // the honour-wall entry h.ID, keeping its site, community, place on the
 // wall and whether it is hidden. It returns ErrNoHonourName when h.Name
 // is empty, ErrBadPhoto when h.Photo is neither nil nor a photo
-// CheckPhoto accepts, and an error wrapping data.ErrNotFound when there is
-// no such entry.
+// CheckPhoto accepts, an error wrapping data.ErrNotFound when there is
+// no such entry, and one wrapping data.ErrOtherSite when it is of a site
+// this kiosk may not edit.
 func (s *Store) UpdateHonour(ctx context.Context, h data.HonourEntry) error {
 	if err := checkHonour(h); err != nil {
 		return err
@@ -85,7 +91,8 @@ func checkHonour(h data.HonourEntry) error {
 
 // SetHonourHidden hides the honour-wall entry id from the wall, or shows it
 // again, and puts the entry in the content outbox. It returns an error
-// wrapping data.ErrNotFound when there is no such entry.
+// wrapping data.ErrNotFound when there is no such entry, and one wrapping
+// data.ErrOtherSite when it is of a site this kiosk may not edit.
 func (s *Store) SetHonourHidden(ctx context.Context, id string, hidden bool) error {
 	return s.updateHonour(ctx, id, `UPDATE honour SET hidden = ? WHERE id = ?`, hidden, id)
 }
@@ -95,7 +102,8 @@ func (s *Store) SetHonourHidden(ctx context.Context, id string, hidden bool) err
 // or JPEG image of at most content.MaxPhotoBytes, else ErrBadPhoto is
 // returned. The entry, photo included, goes in the content outbox. It
 // returns an error wrapping data.ErrNotFound when there is no
-// such entry.
+// such entry, and one wrapping data.ErrOtherSite when it is of a site this
+// kiosk may not edit.
 func (s *Store) SetHonourPhoto(ctx context.Context, id string, photo []byte) error {
 	if photo != nil {
 		if err := CheckPhoto(photo); err != nil {
@@ -119,7 +127,12 @@ func CheckPhoto(b []byte) error {
 
 // updateHonour runs an update of one honour-wall entry and, in the same
 // transaction, puts the entry in the content outbox to go up to the hub.
+// An entry of a site this kiosk may not edit is left as it is, with an
+// error wrapping data.ErrOtherSite (EditableSites).
 func (s *Store) updateHonour(ctx context.Context, id, query string, args ...any) error {
+	if err := s.checkEditable(ctx, "honour", id, ""); err != nil {
+		return err
+	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, query, args...)
 		if err != nil {

@@ -55,21 +55,7 @@ func decodeLive[T any](ctx context.Context, st Store, kind string, into map[stri
 }
 
 // under returns id and the ids of the live sites below it.
-func (n districtNames) under(id string) map[string]bool { return sitesUnder(n.sites, id) }
-
-// sitesUnder returns id and the ids of the sites of sites (by id) below it.
-func sitesUnder(sites map[string]data.Site, id string) map[string]bool {
-	in := map[string]bool{id: true}
-	for grew := true; grew; {
-		grew = false
-		for _, s := range sites {
-			if !in[s.ID] && s.ParentID != "" && in[s.ParentID] {
-				in[s.ID], grew = true, true
-			}
-		}
-	}
-	return in
-}
+func (n districtNames) under(id string) map[string]bool { return data.SitesUnder(n.sites, id) }
 
 // VisitorLabel is what the district export writes in the 访客 column: the
 // hub holds no phones, names or communities, only the pass ("pass:KEYID:NO")

@@ -66,7 +66,7 @@ func editItem(e ContentEdit) (it Item, siteID, reason string) {
 
 // storeEdits checks the content edits of a push from dev and stores the
 // acceptable ones: a kiosk may write the events and honour-wall entries of
-// its own site and of the sites under it, both as it sends them and as the
+// its own site and of the sites under it (data.MayEditSite), both as it sends them and as the
 // hub holds them (so it cannot take over another site's item). It answers
 // per edit, in order.
 func (h *hub) storeEdits(ctx context.Context, dev Device, in []ContentEdit, nowMS int64) ([]ContentResult, error) {
@@ -77,7 +77,7 @@ func (h *hub) storeEdits(ctx context.Context, dev Device, in []ContentEdit, nowM
 	if err := decodeLive(ctx, h.st, KindSite, sites); err != nil {
 		return nil, err
 	}
-	mine := sitesUnder(sites, dev.SiteID)
+	mine := func(site string) bool { return data.MayEditSite(sites, dev.SiteID, site) }
 	forbidden := func(site string) string {
 		return fmt.Sprintf("%s: site %q is not %s or under it", RejectForbidden, site, dev.SiteID)
 	}
@@ -86,7 +86,7 @@ func (h *hub) storeEdits(ctx context.Context, dev Device, in []ContentEdit, nowM
 	var at []int
 	for i, e := range in {
 		it, site, why := editItem(e)
-		if why == "" && !mine[site] {
+		if why == "" && !mine(site) {
 			why = forbidden(site)
 		}
 		if why != "" {
@@ -100,7 +100,7 @@ func (h *hub) storeEdits(ctx context.Context, dev Device, in []ContentEdit, nowM
 			return ""
 		}
 		var old struct{ SiteID string }
-		if json.Unmarshal(cur.Data, &old) == nil && !mine[old.SiteID] {
+		if json.Unmarshal(cur.Data, &old) == nil && !mine(old.SiteID) {
 			return forbidden(old.SiteID)
 		}
 		return ""

@@ -3,6 +3,7 @@ package sync_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -153,16 +154,33 @@ func TestContentEditsGoUp(t *testing.T) {
 		}
 
 		// Another station's event, moved or not, and a new event there are
-		// rejected; A keeps its version and the reason.
+		// refused on A while it is enrolled (data.MayEditSite); made while
+		// A was not enrolled, they are rejected by the hub, and A keeps its
+		// version and the reason.
 		other := event(t, a, "ev-b")
 		other.Title = "乙站活动（甲站改）"
 		moved := event(t, a, "ev-c")
 		moved.SiteID = "st-a" // the centre's event taken over by a station
 		foreign := data.Event{ID: "k-foreign", SiteID: "st-b", Title: "乙站新课", StartMS: ev.StartMS, EndMS: ev.EndMS}
 		for _, e := range []data.Event{other, moved, foreign} {
+			if err := a.st.PutEvent(ctx, e); !errors.Is(err, data.ErrOtherSite) {
+				t.Fatalf("enrolled A edited %s of another site: %v", e.ID, err)
+			}
+		}
+		enrolment, _, err := a.st.HubEnrolment(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.st.SetSetting(ctx, sqlite.SettingHubToken, ""); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range []data.Event{other, moved, foreign} {
 			if err := a.st.PutEvent(ctx, e); err != nil {
 				t.Fatal(err)
 			}
+		}
+		if err := a.st.SetSetting(ctx, sqlite.SettingHubToken, enrolment.Token); err != nil {
+			t.Fatal(err)
 		}
 		if r := round(t, a); r.EditsRejected != 3 || r.Edits != 0 {
 			t.Fatalf("A's round with other sites' edits: %+v", r)

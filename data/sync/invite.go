@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/civickiosk/kiosk/data"
 	"github.com/civickiosk/kiosk/data/pass"
@@ -119,8 +120,32 @@ func inviteCheck(query string) string {
 // ErrNotInvite. One that does but has another version, a missing or unknown
 // field, a check that does not match, a hub address that is not
 // http(s)://HOST, a code that is not 16 Crockford Base32 characters, or no
-// site gives an error wrapping ErrBadInvite.
+// site gives an error wrapping ErrBadInvite. A text that fails so but reads
+// well with the case of its letters swapped (a scanner typing with Caps Lock
+// on) is read so.
 func ParseInvite(text string) (Invite, error) {
+	in, err := parseInvite(text)
+	if errors.Is(err, ErrBadInvite) {
+		if swapped, err2 := parseInvite(swapCase(text)); err2 == nil {
+			return swapped, nil
+		}
+	}
+	return in, err
+}
+
+// swapCase returns s with its upper-case letters in lower case and its
+// lower-case letters in upper case.
+func swapCase(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsUpper(r) {
+			return unicode.ToLower(r)
+		}
+		return unicode.ToUpper(r)
+	}, s)
+}
+
+// parseInvite is ParseInvite without the Caps Lock retry.
+func parseInvite(text string) (Invite, error) {
 	text = strings.TrimSpace(text)
 	scheme, rest, ok := strings.Cut(text, ":")
 	if !ok || !strings.EqualFold(scheme, InviteScheme) {

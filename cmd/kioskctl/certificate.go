@@ -76,17 +76,11 @@ func certificate(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*outDir, 0o755); err != nil {
-		return err
-	}
-	paths, err := c.Write(*outDir)
+	pages, err := writePages(out, *outDir, c.Write)
 	if err != nil {
 		return err
 	}
-	for _, path := range paths {
-		fmt.Fprintln(out, path)
-	}
 	fmt.Fprintf(os.Stderr, "%s: %d session(s), %.2f hours, %s to %s, on %d page(s)\n", data.MaskPhone(p), c.Hours.Sessions,
-		export.Hours(c.Hours.ServiceMS), c.From.Format(time.DateOnly), c.To.AddDate(0, 0, -1).Format(time.DateOnly), len(paths))
+		export.Hours(c.Hours.ServiceMS), c.From.Format(time.DateOnly), c.To.AddDate(0, 0, -1).Format(time.DateOnly), pages)
 	return nil
 }

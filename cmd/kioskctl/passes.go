@@ -50,17 +50,11 @@ func passes(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(*outDir, 0o755); err != nil {
-		return err
-	}
-	paths, err := sheet.Write(*outDir)
+	pages, err := writePages(out, *outDir, sheet.Write)
 	if err != nil {
 		return err
 	}
-	for _, p := range paths {
-		fmt.Fprintln(out, p)
-	}
-	report(os.Stderr, sheet, len(paths))
+	report(os.Stderr, sheet, pages)
 	return nil
 }
 
@@ -78,4 +72,21 @@ func report(w io.Writer, sheet checkin.TeamSheet, pages int) {
 	for _, d := range sheet.Differing {
 		fmt.Fprintf(w, "  line %d: %s (registered: %s)\n", d.Line, d.Listed, d.Registered)
 	}
+}
+
+// writePages makes the folder dir, writes pages into it with write (which
+// returns the files' paths) and prints each path on out, one a line. It
+// returns how many pages were written.
+func writePages(out io.Writer, dir string, write func(dir string) ([]string, error)) (int, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
+	paths, err := write(dir)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range paths {
+		fmt.Fprintln(out, p)
+	}
+	return len(paths), nil
 }

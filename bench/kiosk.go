@@ -197,7 +197,7 @@ func (k *Kiosk) Scan(ctx context.Context) (time.Duration, error) {
 	code := k.codes[k.next]
 	k.next++
 	t := time.Now()
-	r, err := k.Svc.Scan(ctx, code, "")
+	r, err := k.Svc.Scan(ctx, code, checkin.Target{})
 	d := time.Since(t)
 	if err != nil {
 		return d, err

@@ -95,8 +95,8 @@ func (p *phoneScreen) transient() {}
 func (p *phoneScreen) Build() fyne.CanvasObject {
 	s := p.shell
 	pad := s.keypad(func(phone string) {
-		s.checkIn(func(ctx context.Context, eventID string) (checkin.Result, error) {
-			return s.svc.Phone(ctx, phone, eventID)
+		s.checkIn(func(ctx context.Context, to checkin.Target) (checkin.Result, error) {
+			return s.svc.Phone(ctx, phone, to)
 		}, "")
 	})
 	intro := container.NewVBox(text(lang.L("phone.prompt"), styleHeading), text(lang.L("phone.explain"), styleReading))

@@ -14,32 +14,28 @@ import (
 const checkInTimeout = 10 * time.Second
 
 // attempt is one try at checking a visitor in or out: a scanned code or a
-// typed phone number, run for eventID ("" = the session open at the
-// kiosk's site).
-type attempt func(ctx context.Context, eventID string) (checkin.Result, error)
+// typed phone number, run for the event of to.
+type attempt func(ctx context.Context, to checkin.Target) (checkin.Result, error)
 
 // eventScreen is a screen about one event: a scan made while it is shown
 // checks into that event, if it is open for check-in and the visitor is in
-// no other (checkin.OnPage).
+// no other (checkin.Target.Page).
 type eventScreen interface {
 	EventID() string
 }
 
 // checkIn runs try off Fyne's goroutine and then shows its answer. With
 // eventID "", a scan made on an event's page goes to that event when it is
-// open, unless the visitor is still in another (checkin.OnPage).
+// open, unless the visitor is still in another (checkin.Target.Page).
 func (s *Shell) checkIn(try attempt, eventID string) {
-	page := ""
+	to := checkin.Target{Event: eventID}
 	if es, ok := s.current().(eventScreen); ok && eventID == "" {
-		page = es.EventID()
+		to.Page = es.EventID()
 	}
 	s.background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), checkInTimeout)
 		defer cancel()
-		if page != "" {
-			ctx = checkin.OnPage(ctx, page)
-		}
-		res, err := try(ctx, eventID)
+		res, err := try(ctx, to)
 		fyne.Do(func() { s.answer(res, err, try) })
 	})
 }

@@ -154,8 +154,8 @@ func (s *Shell) scanned(text string) {
 		return
 	}
 	scan := func() {
-		s.checkIn(func(ctx context.Context, eventID string) (checkin.Result, error) {
-			return s.svc.Scan(ctx, text, eventID)
+		s.checkIn(func(ctx context.Context, to checkin.Target) (checkin.Result, error) {
+			return s.svc.Scan(ctx, text, to)
 		}, "")
 	}
 	if s.staff.opts.Store == nil {

@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/checkin"
 	"github.com/civickiosk/kiosk/data/sqlite"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 )
@@ -130,7 +131,7 @@ func (k *kiosk) pass(phone string) string {
 // clock, as a scan on the event's page would.
 func (k *kiosk) scanInto(code, eventID string, want data.Direction) {
 	k.t.Helper()
-	res, err := k.svc.Scan(context.Background(), code, eventID)
+	res, err := k.svc.Scan(context.Background(), code, checkin.Target{Event: eventID})
 	if err != nil || res.Outcome != data.Accepted || res.Direction != want {
 		k.t.Fatalf("scan into %s: %+v, %v; want %s accepted", eventID, res, err, want)
 	}

@@ -45,9 +45,9 @@ func checkIn(ctx context.Context, args []string, out io.Writer) error {
 	}
 	var res checkin.Result
 	if *code != "" {
-		res, err = svc.Scan(ctx, *code, *event)
+		res, err = svc.Scan(ctx, *code, checkin.Target{Event: *event})
 	} else {
-		res, err = svc.Phone(ctx, *phone, *event)
+		res, err = svc.Phone(ctx, *phone, checkin.Target{Event: *event})
 	}
 	if err != nil {
 		return err

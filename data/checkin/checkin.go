@@ -110,7 +110,7 @@ type Result struct {
 	Session   data.Session   // the session checked into, when one was found
 	Previous  *data.CheckIn  // for Duplicate: the earlier record (its time is shown)
 	Choices   []data.Session // for ReasonChooseEvent: the open sessions to pick from
-	Inside    []data.Session // for ReasonChooseEvent on an event's page (OnPage): those of Choices the visitor is checked in to
+	Inside    []data.Session // for ReasonChooseEvent on an event's page (Target.Page): those of Choices the visitor is checked in to
 	ServiceMS int64          // for a check-out: service time of this visit, capped to the session
 }
 
@@ -196,16 +196,32 @@ func (s *Service) refuse(ctx context.Context, rec data.CheckIn, r Result) (Resul
 	return r, nil
 }
 
+// Target says where a scan or a typed phone number goes.
+type Target struct {
+	// Event is the event the visitor chose; "" when they chose none: then
+	// the scan goes to Page's event, else to the kiosk's open session or
+	// the one the visitor is in.
+	Event string
+	// Page is the event whose page the kiosk shows, where a visitor may
+	// scan their pass or type their phone number without having chosen
+	// that event: the page may be left from the previous user. With no
+	// Event, the scan goes to Page's event when it is open, except when the
+	// visitor is still checked in to another open session: rather than
+	// checking them in elsewhere while they meant to check out, the answer
+	// is then ReasonChooseEvent with the sessions they are in (Result.Inside:
+	// a choice of one checks out of it) and this event's.
+	Page string
+}
+
 // Scan checks in (or out) the holder of a scanned pass code. text is the raw
-// scanner text (prefixes, case and terminators are tolerated); eventID picks
-// the event when the visitor chose one ("" = the kiosk's open session, the
-// one the visitor is in, or the event page of OnPage).
+// scanner text (prefixes, case and terminators are tolerated); to says
+// which event it is for.
 //
 // The returned Result says what the visitor sees. An accepted record is
 // durable (committed with synchronous=FULL) before Scan returns. The error is
 // non-nil only when the store failed; Result then has ReasonStorage and the
 // scan must not be acknowledged as a success.
-func (s *Service) Scan(ctx context.Context, text, eventID string) (Result, error) {
+func (s *Service) Scan(ctx context.Context, text string, to Target) (Result, error) {
 	rec := s.record(data.MethodQR)
 	code, verified, err := pass.Verify(text, func(id uint32) (ed25519.PublicKey, bool) {
 		pub, found, _ := s.store.PublicKey(ctx, id)
@@ -227,14 +243,14 @@ func (s *Service) Scan(ctx context.Context, text, eventID string) (Result, error
 	if revoked {
 		return s.refuse(ctx, rec, Result{Reason: data.ReasonRevoked, Visitor: v})
 	}
-	return s.attend(ctx, rec, v, eventID)
+	return s.attend(ctx, rec, v, to)
 }
 
 // Phone checks in (or out) the visitor registered with a phone number, for a
 // visitor without their pass. A number nobody registered is refused with
 // ReasonUnknownPhone and the number, normalised, in Result.Visitor.Phone,
 // so that the kiosk can offer to register it. Errors as for Scan.
-func (s *Service) Phone(ctx context.Context, phone, eventID string) (Result, error) {
+func (s *Service) Phone(ctx context.Context, phone string, to Target) (Result, error) {
 	rec := s.record(data.MethodPhone)
 	p, ok := data.NormalisePhone(phone)
 	if !ok {
@@ -252,29 +268,13 @@ func (s *Service) Phone(ctx context.Context, phone, eventID string) (Result, err
 	if ref, _, found, err := s.store.ActivePass(ctx, v.ID); err == nil && found {
 		rec.Pass = ref
 	}
-	return s.attend(ctx, rec, v, eventID)
+	return s.attend(ctx, rec, v, to)
 }
 
-// pageKey is the context key of OnPage.
-type pageKey struct{}
-
-// OnPage returns ctx saying that the kiosk shows the page of event eventID,
-// where a visitor may scan their pass or type their phone number without
-// having chosen that event: the page may be left from the previous user. A
-// Scan or Phone with this context and no eventID goes to that event when it
-// is open, except when the visitor is still checked in to another open
-// session: rather than checking them in elsewhere while they meant to check
-// out, the answer is then ReasonChooseEvent with the sessions they are in
-// (Result.Inside: a choice of one checks out of it) and this event's.
-func OnPage(ctx context.Context, eventID string) context.Context {
-	return context.WithValue(ctx, pageKey{}, eventID)
-}
-
-// onPage applies OnPage's rule for the event page in ctx: it returns the
+// onPage applies Target.Page's rule for the event page page: it returns the
 // event the scan goes to ("" when the page is of no open event, which the
 // page does not catch), or a choice to put to the visitor (choose).
-func (s *Service) onPage(ctx context.Context, subject string) (eventID string, choice Result, choose bool, err error) {
-	page, _ := ctx.Value(pageKey{}).(string)
+func (s *Service) onPage(ctx context.Context, subject, page string) (eventID string, choice Result, choose bool, err error) {
 	if page == "" {
 		return "", Result{}, false, nil
 	}
@@ -307,10 +307,11 @@ func (s *Service) onPage(ctx context.Context, subject string) (eventID string, c
 }
 
 // attend finds the session and applies the rules in one store transaction.
-func (s *Service) attend(ctx context.Context, rec data.CheckIn, v data.Visitor, eventID string) (Result, error) {
+func (s *Service) attend(ctx context.Context, rec data.CheckIn, v data.Visitor, to Target) (Result, error) {
 	subject := sqlite.Subject(v.ID, rec.Pass)
+	eventID := to.Event
 	if eventID == "" {
-		page, choice, choose, err := s.onPage(ctx, subject)
+		page, choice, choose, err := s.onPage(ctx, subject, to.Page)
 		if err != nil {
 			return Result{Outcome: data.Refused, Reason: data.ReasonStorage, Visitor: v}, err
 		}
@@ -327,7 +328,7 @@ func (s *Service) attend(ctx context.Context, rec data.CheckIn, v data.Visitor, 
 			return Result{Outcome: data.Refused, Reason: data.ReasonStorage, Visitor: v}, err
 		}
 		if ok {
-			return s.attend(ctx, rec, v, ss.Event.ID)
+			return s.attend(ctx, rec, v, Target{Event: ss.Event.ID})
 		}
 	}
 	if !ok {

@@ -75,7 +75,7 @@ func register(t *testing.T, s *Service, phone string) Registration {
 
 func scan(t *testing.T, s *Service, text, eventID string) Result {
 	t.Helper()
-	r, err := s.Scan(ctx, text, eventID)
+	r, err := s.Scan(ctx, text, Target{Event: eventID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +316,7 @@ func TestScanOnAnEventPage(t *testing.T) {
 	code := register(t, s, "13800138000").Code
 	onPage := func(page string) Result {
 		t.Helper()
-		r, err := s.Scan(OnPage(ctx, page), code, "")
+		r, err := s.Scan(ctx, code, Target{Page: page})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -355,7 +355,7 @@ func TestScanOnAnEventPage(t *testing.T) {
 	other := register(t, s, "13900001111").Code
 	scan(t, s, other, "long")
 	c.t = at("19:30")
-	r, err := s.Phone(OnPage(ctx, "open"), "13900001111", "")
+	r, err := s.Phone(ctx, "13900001111", Target{Page: "open"})
 	if err != nil || r.Reason != data.ReasonChooseEvent || len(r.Inside) != 1 || r.Inside[0].Event.ID != "long" {
 		t.Fatalf("phone on open's page while inside long: %+v, %v", r, err)
 	}
@@ -378,13 +378,13 @@ func TestWeeklyClassSessionsAreSeparate(t *testing.T) {
 func TestPhoneFallback(t *testing.T) {
 	s, _, _ := setup(t, event("taiji", "centre", "09:00", "10:30"))
 	register(t, s, "13800138000")
-	if r, _ := s.Phone(ctx, "139 0000 0000", ""); r.Reason != data.ReasonUnknownPhone || r.Visitor != (data.Visitor{Phone: "13900000000"}) {
+	if r, _ := s.Phone(ctx, "139 0000 0000", Target{}); r.Reason != data.ReasonUnknownPhone || r.Visitor != (data.Visitor{Phone: "13900000000"}) {
 		t.Fatalf("unknown phone: %+v", r)
 	}
-	if r, _ := s.Phone(ctx, "12345", ""); r.Reason != data.ReasonBadPhone {
+	if r, _ := s.Phone(ctx, "12345", Target{}); r.Reason != data.ReasonBadPhone {
 		t.Fatalf("bad phone: %+v", r)
 	}
-	r, err := s.Phone(ctx, "138-0013-8000", "")
+	r, err := s.Phone(ctx, "138-0013-8000", Target{})
 	if err != nil || r.Outcome != data.Accepted || r.Record.Method != data.MethodPhone || r.Record.Pass.IsZero() {
 		t.Fatalf("known phone: %+v, %v", r, err)
 	}

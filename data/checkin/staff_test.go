@@ -288,7 +288,7 @@ func TestStaffPassesAndDeletion(t *testing.T) {
 	if _, err := s.StaffReissue(ctx, reg.Visitor.ID, teacher); !errors.Is(err, ErrVisitorDeleted) {
 		t.Fatalf("reissue for a deleted visitor: %v", err)
 	}
-	if r, _ := s.Phone(ctx, "13800138000", ""); r.Reason != data.ReasonUnknownPhone {
+	if r, _ := s.Phone(ctx, "13800138000", Target{}); r.Reason != data.ReasonUnknownPhone {
 		t.Fatalf("deleted visitor's phone at the kiosk: %+v", r)
 	}
 	log, _ := st.AuditLog(ctx, 0)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/checkin"
 	"github.com/civickiosk/kiosk/data/export"
 	"github.com/civickiosk/kiosk/data/export/exporttest"
 	"github.com/civickiosk/kiosk/data/sqlite"
@@ -23,7 +24,7 @@ func TestCertificateFromReport(t *testing.T) {
 	// B, checked out of Taiji automatically, also serves 25 minutes in Talk.
 	for _, hhmm := range []string{"09:35", "10:00"} {
 		f.Clock.Set(hhmm)
-		if r, err := f.Svc.Scan(ctx, f.Reg["B"].Code, exporttest.Talk.ID); err != nil || r.Outcome != data.Accepted {
+		if r, err := f.Svc.Scan(ctx, f.Reg["B"].Code, checkin.Target{Event: exporttest.Talk.ID}); err != nil || r.Outcome != data.Accepted {
 			t.Fatalf("%s: %+v, %v", hhmm, r, err)
 		}
 	}

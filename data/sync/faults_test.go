@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/civickiosk/kiosk/data"
+	"github.com/civickiosk/kiosk/data/checkin"
 	hubsync "github.com/civickiosk/kiosk/data/sync"
 )
 
@@ -239,12 +240,12 @@ func TestFaultsAndRestarts(t *testing.T) {
 				for i := range 24 {
 					c := codes[(i*5+ki*3)%len(codes)]
 					ev := []string{"ev-a", "ev-b", "ev-c"}[(i+ki)%3]
-					if _, err := k.svc.Scan(ctx, c, ev); err != nil {
+					if _, err := k.svc.Scan(ctx, c, checkin.Target{Event: ev}); err != nil {
 						t.Error(err)
 						return
 					}
 					if i%7 == 0 {
-						k.svc.Scan(ctx, "CK-not-a-pass", "")
+						k.svc.Scan(ctx, "CK-not-a-pass", checkin.Target{})
 					}
 					k.cl.Round(ctx) // errors are expected here
 				}

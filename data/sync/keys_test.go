@@ -106,7 +106,7 @@ func TestACopyCannotEnrolAndARestoreSendsItsNewKey(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res, err := b.svc.Scan(ctx, reg.Code, "ev-b"); err != nil || res.Outcome != data.Accepted {
+		if res, err := b.svc.Scan(ctx, reg.Code, checkin.Target{Event: "ev-b"}); err != nil || res.Outcome != data.Accepted {
 			t.Fatalf("kiosk B scanning a pass issued after the restore: %+v %v", res, err)
 		}
 

@@ -395,7 +395,7 @@ func TestPhoneClockOffsetAndLimits(t *testing.T) {
 		if _, err := svc.Register(ctx, "13800000009", "", ""); err != nil {
 			t.Fatal(err)
 		}
-		res, err := svc.Phone(ctx, "13800000009", "ev-a")
+		res, err := svc.Phone(ctx, "13800000009", checkin.Target{Event: "ev-a"})
 		if err != nil || res.Outcome != data.Accepted {
 			t.Fatalf("kiosk check-in: %+v %v", res, err)
 		}
@@ -460,7 +460,7 @@ func TestHubPassAtKiosk(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := svc.Scan(ctx, m[1], "ev-a")
+		r, err := svc.Scan(ctx, m[1], checkin.Target{Event: "ev-a"})
 		if err != nil || r.Outcome != data.Accepted || r.Direction != data.Out || !r.Record.Verified {
 			t.Fatalf("scan of the hub pass: %+v %v", r, err)
 		}

@@ -188,7 +188,7 @@ func (k *kiosk) register(t *testing.T, phone string) string {
 
 func (k *kiosk) scan(t *testing.T, code, event string) checkin.Result {
 	t.Helper()
-	r, err := k.svc.Scan(ctx, code, event)
+	r, err := k.svc.Scan(ctx, code, checkin.Target{Event: event})
 	if err != nil {
 		t.Fatal(err)
 	}

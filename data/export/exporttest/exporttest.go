@@ -192,7 +192,7 @@ func Scenario(tb testing.TB, dir string) *Fixture {
 	scan := func(hhmm, who, event string, want data.Outcome) {
 		tb.Helper()
 		f.Clock.Set(hhmm)
-		r, err := f.Svc.Scan(ctx, f.Reg[who].Code, event)
+		r, err := f.Svc.Scan(ctx, f.Reg[who].Code, checkin.Target{Event: event})
 		if err != nil || r.Outcome != want {
 			tb.Fatalf("%s scan by %s: %+v, %v; want %s", hhmm, who, r, err, want)
 		}
@@ -200,7 +200,7 @@ func Scenario(tb testing.TB, dir string) *Fixture {
 	phone := func(hhmm, who string) {
 		tb.Helper()
 		f.Clock.Set(hhmm)
-		r, err := f.Svc.Phone(ctx, f.Reg[who].Visitor.Phone, "")
+		r, err := f.Svc.Phone(ctx, f.Reg[who].Visitor.Phone, checkin.Target{})
 		if err != nil || r.Outcome != data.Accepted {
 			tb.Fatalf("%s phone check-in by %s: %+v, %v", hhmm, who, r, err)
 		}
@@ -211,14 +211,14 @@ func Scenario(tb testing.TB, dir string) *Fixture {
 	scan("07:33", "A", "", data.Duplicate)
 	f.Backfill(tb, "E", Taiji, data.In, "07:40")
 	f.Clock.Set("07:42")
-	if r, err := f.Svc.Scan(ctx, "HELLO WORLD", ""); err != nil || r.Reason != data.ReasonUnreadable {
+	if r, err := f.Svc.Scan(ctx, "HELLO WORLD", checkin.Target{}); err != nil || r.Reason != data.ReasonUnreadable {
 		tb.Fatalf("unreadable scan: %+v, %v", r, err)
 	}
 	phone("07:45", "F")
 	scan("08:00", "A", "", data.Accepted)
 	phone("08:10", "G")
 	f.Clock.Set("08:20")
-	if r, err := f.Svc.Scan(ctx, oldD, ""); err != nil || r.Reason != data.ReasonRevoked {
+	if r, err := f.Svc.Scan(ctx, oldD, checkin.Target{}); err != nil || r.Reason != data.ReasonRevoked {
 		tb.Fatalf("revoked scan: %+v, %v", r, err)
 	}
 	scan("08:45", "C", "talk", data.Accepted)
